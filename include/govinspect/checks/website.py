@@ -1,0 +1,269 @@
+"""One website's quarterly check: homepage freshness (V3), columns (栏目, V4), dead links and
+the consultation channel (V5), producing the observations of design.md."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from govinspect.checks.freshness import PageExtract, extract_page
+from govinspect.checks.html import decode_html
+from govinspect.checks.outcomes import PERMANENT, Outcome
+from govinspect.dates import find_dates
+from govinspect.net import FetchResult, HttpClient
+
+UNANSWERED_WORDS = re.compile(r"未回复|待回复|未答复|待答复|未办结|办理中|待处理|未处理")
+HEAD_FALLBACK = {403, 404, 405, 406, 501}
+
+
+@dataclass
+class SiteTarget:
+    site_code: str
+    name: str
+    url: str
+    unit: str | None = None
+    kind: str = "portal"
+    has_services: bool = True
+
+
+@dataclass
+class CrawlBudget:
+    """How much of a site one check may read: pages fetched, link checks, link depth."""
+
+    max_pages: int = 80
+    max_links: int = 1500
+    max_depth: int = 2
+    link_concurrency: int = 8
+
+
+@dataclass
+class LinkResult:
+    url: str
+    outcome: str
+    status: int | None
+
+
+@dataclass
+class SiteCheck:
+    observation: dict[str, Any]
+    dead_links: list[dict[str, Any]] = field(default_factory=list)
+    homepage_outcome: str = "ok"
+
+
+def _site_domain(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _in_site(url: str, domain: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host == domain or host.endswith("." + domain)
+
+
+class _Crawler:
+    def __init__(self, client: HttpClient, site: SiteTarget, as_of: date, budget: CrawlBudget) -> None:
+        self.client = client
+        self.site = site
+        self.as_of = as_of
+        self.budget = budget
+        self.domain = _site_domain(site.url)
+        self.pages: dict[str, FetchResult] = {}
+        self.extracts: dict[str, PageExtract] = {}
+
+    async def page(self, url: str) -> PageExtract | None:
+        url = urldefrag(url)[0]
+        if url in self.extracts:
+            return self.extracts[url]
+        if url in self.pages or len(self.pages) >= self.budget.max_pages:
+            return None
+        result = await self.client.fetch(url)
+        self.pages[url] = result
+        if result.outcome != Outcome.OK or not result.body:
+            return None
+        extract = extract_page(result.body, result.final_url or url, self.as_of, result.content_type)
+        self.extracts[url] = extract
+        return extract
+
+
+async def check_website(
+    client: HttpClient, site: SiteTarget, as_of: date, budget: CrawlBudget | None = None
+) -> SiteCheck:
+    """Check one site as of ``as_of`` (the check point). Never raises for a site's own trouble."""
+    budget = budget or CrawlBudget()
+    crawler = _Crawler(client, site, as_of, budget)
+    home = await crawler.page(site.url)
+    fetched = crawler.pages.get(site.url)
+    base = {
+        "id": site.site_code,
+        "name": site.name,
+        "unit": site.unit,
+        "kind": site.kind,
+        "has_services": site.has_services,
+    }
+    if home is None:
+        outcome = str(fetched.outcome) if fetched else "not_checked"
+        observation = {
+            **base,
+            "homepage_outcome": outcome,
+            "homepage_latest": None,
+            "columns": [],
+            "dead_links": {"homepage": 0, "other": 0},
+            "interaction": {"has_channel": None, "oldest_unanswered_days": None},
+            "pages_fetched": len(crawler.pages),
+            "checked": False,
+        }
+        return SiteCheck(observation, [], outcome)
+
+    columns: dict[str, dict[str, Any]] = {}
+
+    async def read_column(col: Any, level: int) -> None:
+        key = col.url or f"{level}:{col.name}"
+        if key in columns:
+            return
+        latest, items, blank = col.latest, len(col.items), False
+        if col.url and _in_site(col.url, crawler.domain):
+            listing = await crawler.page(col.url)
+            if listing is not None and listing.columns:
+                own = listing.columns[0]
+                latest = max(filter(None, [own.latest, latest]), default=None)
+                items = max(items, len(own.items))
+                blank = listing.blank and not col.items
+            elif listing is not None and listing.blank and not col.items:
+                blank = True
+        columns[key] = {
+            "name": col.name,
+            "type": col.type,
+            "level": level,
+            "latest": latest.isoformat() if latest else None,
+            "items": 0 if blank else items,
+            "url": col.url,
+        }
+
+    for col in home.columns:
+        await read_column(col, 1)
+
+    hub_latest: list[date] = []
+    if budget.max_depth >= 2:
+        for _name, nav_url in home.nav:
+            if not _in_site(nav_url, crawler.domain) or urldefrag(nav_url)[0] == site.url:
+                continue
+            hub = await crawler.page(nav_url)
+            if hub is None or hub.is_list_page:
+                continue
+            if hub.latest:
+                hub_latest.append(hub.latest)
+            for col in hub.columns:
+                await read_column(col, 2)
+
+    homepage_latest = home.latest
+    homepage_is_hub = not any(c.items for c in home.columns) and home.latest is None
+    if homepage_is_hub and hub_latest:
+        homepage_latest = max(hub_latest)
+
+    interaction = await _interaction(crawler, home)
+    dead = await _dead_links(crawler, site.url)
+    future = sorted({d.isoformat() for e in crawler.extracts.values() for d in e.future_dates})
+    observation = {
+        **base,
+        "homepage_outcome": "ok",
+        "homepage_latest": homepage_latest.isoformat() if homepage_latest else None,
+        "homepage_is_hub": homepage_is_hub,
+        "columns": list(columns.values()),
+        "dead_links": {
+            "homepage": sum(1 for d in dead if d["on_homepage"]),
+            "other": sum(1 for d in dead if not d["on_homepage"]),
+        },
+        "interaction": interaction,
+        "future_dates": future,
+        "pages_fetched": len(crawler.pages),
+        "checked": True,
+    }
+    return SiteCheck(observation, dead, "ok")
+
+
+async def _interaction(crawler: _Crawler, home: PageExtract) -> dict[str, Any]:
+    """Consultation channel present (留言/信箱/咨询) and the age of the oldest unanswered message."""
+    links = list(home.consult_links)
+    for extract in crawler.extracts.values():
+        links.extend(extract.consult_links)
+    if not links:
+        return {"has_channel": False, "oldest_unanswered_days": None, "channel_url": None}
+    channel_url = links[0][1] if links[0][1].startswith("http") else links[0][0]
+    oldest: int | None = None
+    for _text, url in links[:3]:
+        target = url if url.startswith("http") else _text
+        if not _in_site(target, crawler.domain):
+            continue
+        await crawler.page(target)
+        result = crawler.pages.get(urldefrag(target)[0])
+        if result is None or result.outcome != Outcome.OK:
+            continue
+        html, _enc = decode_html(result.body, result.content_type)
+        for age in _unanswered_ages(html, crawler.as_of):
+            oldest = age if oldest is None else max(oldest, age)
+    return {"has_channel": True, "oldest_unanswered_days": oldest, "channel_url": channel_url}
+
+
+def _unanswered_ages(html: str, as_of: date) -> list[int]:
+    """Ages in days of the messages a consultation page lists as not answered."""
+    tree = LexborHTMLParser(html)
+    ages = []
+    for node in tree.css("tr, li, dl, div.item, div.list-item"):
+        text = node.text(separator=" ", strip=True)
+        if not text or len(text) > 400 or not UNANSWERED_WORDS.search(text):
+            continue
+        dates = [d for d in find_dates(text, as_of) if d <= as_of]
+        if dates:
+            ages.append((as_of - min(dates)).days)
+    return ages
+
+
+async def _dead_links(crawler: _Crawler, homepage: str) -> list[dict[str, Any]]:
+    """Check every link seen on the fetched pages once; report each dead one with its referrer."""
+    references: dict[str, list[tuple[str, str, bool]]] = {}
+    for page_url, extract in crawler.extracts.items():
+        on_home = page_url == urldefrag(homepage)[0]
+        for link, anchor in extract.links:
+            references.setdefault(link, []).append((page_url, anchor, on_home))
+    results: dict[str, LinkResult] = {}
+    for url, fetched in crawler.pages.items():
+        results[url] = LinkResult(url, str(fetched.outcome), fetched.status)
+    pending = [u for u in references if u not in results][: crawler.budget.max_links]
+    semaphore = asyncio.Semaphore(crawler.budget.link_concurrency)
+
+    async def check(url: str) -> None:
+        async with semaphore:
+            results[url] = await check_link(crawler.client, url)
+
+    await asyncio.gather(*(check(u) for u in pending))
+    dead = []
+    for url, refs in references.items():
+        result = results.get(url)
+        if result is None or result.outcome == Outcome.OK:
+            continue
+        for referrer, anchor, on_home in refs:
+            dead.append(
+                {"url": url, "referrer": referrer, "anchor": anchor[:200], "outcome": result.outcome,
+                 "status": result.status, "on_homepage": on_home}
+            )
+    return dead
+
+
+async def check_link(client: HttpClient, url: str, attempts: int = 2) -> LinkResult:
+    """HEAD, then GET when the server refuses HEAD; a transient failure is tried once more."""
+    result: FetchResult | None = None
+    for attempt in range(attempts):
+        result = await client.fetch(url, method="HEAD", timeout=15.0)
+        if result.outcome != Outcome.OK and (result.status in HEAD_FALLBACK or result.outcome == Outcome.PROTOCOL_ERROR):
+            result = await client.fetch(url, timeout=15.0, max_bytes=64 * 1024, truncate=True)
+        if result.outcome in (Outcome.OK, Outcome.TIMEOUT) or result.outcome in PERMANENT or attempt == attempts - 1:
+            break
+        await asyncio.sleep(0.5 * (2**attempt))
+    assert result is not None
+    return LinkResult(url, str(result.outcome), result.status)

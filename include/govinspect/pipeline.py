@@ -1,0 +1,412 @@
+"""The stages of a quarter, as plain functions. The Airflow tasks and the CLI call these;
+each stage reads its inputs from the store and replaces its own partition, so any stage
+can be rerun alone and leaves the rows an all-green run leaves."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from govinspect import config
+from govinspect.checks import liveness
+from govinspect.checks.website import SiteTarget, check_website
+from govinspect.net import HttpClient
+from govinspect.newmedia.adapters import AccountTarget, ManualRecord, SourceSettings, check_account
+from govinspect.profile import Profile, load_profile
+from govinspect.quarter import Quarter
+from govinspect.registry.load import LoadReport, load_files
+from govinspect.registry.reconcile import ReconcileRules, reconcile
+from govinspect.store import migrate, replace_partition, session_scope, upsert
+from govinspect.store.models import (
+    Account,
+    AccountObservation,
+    DeadLink,
+    Finding,
+    ManualEvidence,
+    Probe,
+    StageRun,
+    Unit,
+    Website,
+    WebsiteObservation,
+)
+
+PROBES_PER_DAY = 20
+PROBE_WEEK_DAYS = 7
+
+
+def _record_stage(session: Any, quarter: str, stage: str, summary: dict[str, Any]) -> None:
+    upsert(session, StageRun, [{"quarter": quarter, "stage": stage, "finished_at": datetime.now(UTC).replace(tzinfo=None),
+                                "summary": summary}])
+
+
+def prepare_store(url: str | None = None) -> None:
+    migrate(url)
+
+
+# --- registry -------------------------------------------------------------------------------------------
+
+
+def snapshot_registry(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, Any]:
+    """Import the quarter's registry exports (单位名录, 网站, 新媒体, 排查, 人工核查) into the store."""
+    profile = profile or load_profile()
+    q = Quarter.parse(quarter)
+    report: LoadReport = load_files(profile.registry_files(q), q, url=url, county=profile.county)
+    summary = {"imported": dict(report.imported), "quarantined": len(report.quarantined)}
+    with session_scope(url) as session:
+        _record_stage(session, str(q), "registry_snapshot", summary)
+    return summary
+
+
+# --- website checks -------------------------------------------------------------------------------------
+
+
+def _batches(items: list[tuple[str, str]], size: int) -> list[dict[str, Any]]:
+    """Group (label, key) pairs into batches of at most ``size``, labelled by their first label."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for label, key in items:
+        by_label[label].append(key)
+    batches, current, labels = [], [], []
+    for label in sorted(by_label):
+        for key in by_label[label]:
+            if len(current) >= size:
+                batches.append((labels, current))
+                current, labels = [], []
+            current.append(key)
+            if label not in labels:
+                labels.append(label)
+    if current:
+        batches.append((labels, current))
+    out = []
+    for index, (labels, keys) in enumerate(batches, start=1):
+        name = labels[0] if len(labels) == 1 else f"{labels[0]}等{len(labels)}个"
+        out.append({"batch": f"{index:03d} {name}", "keys": keys})
+    return out
+
+
+def plan_website_batches(quarter: str, profile: Profile | None = None, url: str | None = None) -> list[dict[str, Any]]:
+    profile = profile or load_profile()
+    with session_scope(url) as session:
+        sites = session.execute(select(Website).where(Website.quarter == quarter).order_by(Website.site_code)).scalars().all()
+        items = [(s.sponsor or "", s.site_code) for s in sites if "下线" not in (s.status or "")]
+    return _batches(items, profile.batch_size_websites)
+
+
+def _site_targets(session: Any, quarter: str, codes: list[str]) -> list[SiteTarget]:
+    units = {u.name: u for u in session.execute(select(Unit).where(Unit.quarter == quarter)).scalars()}
+    sites = session.execute(select(Website).where(Website.quarter == quarter, Website.site_code.in_(codes))).scalars()
+    out = []
+    for s in sites:
+        unit = units.get(s.sponsor)
+        out.append(SiteTarget(s.site_code, s.name, s.url, s.sponsor, s.kind, unit.has_services if unit else True))
+    return sorted(out, key=lambda t: t.site_code)
+
+
+def check_website_batch(quarter: str, batch: dict[str, Any], profile: Profile | None = None,
+                        url: str | None = None) -> dict[str, Any]:
+    """Check the sites of one batch and replace that batch's observations and dead links."""
+    profile = profile or load_profile()
+    q = Quarter.parse(quarter)
+    as_of = profile.check_point_for(q)
+    with session_scope(url) as session:
+        targets = _site_targets(session, quarter, batch["keys"])
+
+    async def run_all() -> list[Any]:
+        async with HttpClient() as client:
+            return await asyncio.gather(*(check_website(client, t, as_of) for t in targets))
+
+    checks = asyncio.run(run_all())
+    with session_scope(url) as session:
+        replace_partition(session, WebsiteObservation, {"quarter": quarter, "batch": batch["batch"]}, [
+            {"site_code": t.site_code, "homepage_outcome": c.homepage_outcome, "data": c.observation}
+            for t, c in zip(targets, checks, strict=True)
+        ])
+        session.execute(delete(DeadLink).where(DeadLink.quarter == quarter, DeadLink.site_code.in_(batch["keys"])))
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for t, c in zip(targets, checks, strict=True):
+            for d in c.dead_links:
+                rows[(d["url"], d["referrer"])] = {"quarter": quarter, "site_code": t.site_code, **d}
+        if rows:
+            session.execute(DeadLink.__table__.insert(), list(rows.values()))
+    return {"batch": batch["batch"], "sites": len(targets), "dead_links": sum(len(c.dead_links) for c in checks)}
+
+
+# --- liveness (V2) --------------------------------------------------------------------------------------
+
+
+def _offset(site_code: str) -> int:
+    return int(hashlib.sha1(site_code.encode()).hexdigest()[:6], 16)
+
+
+def probe_round(quarter: str | None = None, at: datetime | None = None, url: str | None = None,
+                series: str = "routine") -> dict[str, Any]:
+    """Probe every registered homepage once, now (the liveness_probe DAG runs this ≥20 times a day)."""
+    at = at or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    with session_scope(url) as session:
+        if quarter is None:
+            quarter = session.execute(select(Website.quarter).order_by(Website.quarter.desc()).limit(1)).scalar()
+        sites = session.execute(select(Website).where(Website.quarter == quarter)).scalars().all()
+        targets = [(s.site_code, s.url) for s in sites if "下线" not in (s.status or "")]
+
+    async def run_all() -> list[liveness.ProbeResult]:
+        async with HttpClient() as client:
+            return await asyncio.gather(*(liveness.probe(client, u) for _code, u in targets))
+
+    results = asyncio.run(run_all())
+    with session_scope(url) as session:
+        upsert(session, Probe, [
+            {"site_code": code, "probed_at": at, "url": r.url, "outcome": r.outcome, "status": r.status,
+             "elapsed_ms": r.elapsed_ms, "series": series}
+            for (code, _u), r in zip(targets, results, strict=True)
+        ])
+    return {"probed": len(results), "failed": sum(1 for r in results if r.outcome != "ok")}
+
+
+def replay_probe_week(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, Any]:
+    """Run the week of probes before the check point now, each stamped with its scheduled time.
+
+    Used by the demo: its farm serves the quarter "as of" the check point, so the probes are
+    real requests while their time stamps are the schedule the liveness_probe DAG would have kept.
+    """
+    profile = profile or load_profile()
+    check_point = profile.check_point_for(Quarter.parse(quarter))
+    with session_scope(url) as session:
+        sites = session.execute(select(Website).where(Website.quarter == quarter)).scalars().all()
+        targets = [(s.site_code, s.url) for s in sites if "下线" not in (s.status or "")]
+    plan = []
+    for code, site_url in targets:
+        for day in range(PROBE_WEEK_DAYS, 0, -1):
+            start = datetime.combine(check_point - timedelta(days=day), time(0, 0))
+            for moment in liveness.schedule(start, PROBES_PER_DAY, _offset(code)):
+                plan.append((code, site_url, moment))
+
+    async def run_all() -> list[liveness.ProbeResult]:
+        async with HttpClient(limit_per_host=8) as client:
+            return await asyncio.gather(*(liveness.probe(client, u) for _c, u, _m in plan))
+
+    results = asyncio.run(run_all())
+    with session_scope(url) as session:
+        upsert(session, Probe, [
+            {"site_code": code, "probed_at": moment, "url": r.url, "outcome": r.outcome, "status": r.status,
+             "elapsed_ms": r.elapsed_ms, "series": "routine"}
+            for (code, _u, moment), r in zip(plan, results, strict=True)
+        ])
+    return {"probes": len(results), "failed": sum(1 for r in results if r.outcome != "ok")}
+
+
+def probe_summary(session: Any, site_code: str, check_point: date) -> dict[str, Any]:
+    """The week before the check point: totals, failures and whether ≥20 probes ran each day."""
+    start = datetime.combine(check_point - timedelta(days=PROBE_WEEK_DAYS), time(0, 0))
+    end = datetime.combine(check_point, time(0, 0))
+    rows = session.execute(
+        select(Probe.probed_at, Probe.outcome).where(Probe.site_code == site_code, Probe.probed_at >= start,
+                                                     Probe.probed_at < end)
+    ).all()
+    availability = liveness.summarize([(r[0], r[1]) for r in rows])
+    per_day: dict[date, int] = defaultdict(int)
+    for at, _outcome in rows:
+        per_day[at.date()] += 1
+    complete = len(per_day) == PROBE_WEEK_DAYS and all(n >= PROBES_PER_DAY for n in per_day.values())
+    return {"total": availability.total, "failed": availability.failed, "complete_week": complete,
+            "days_covered": availability.days_covered, "by_outcome": availability.by_outcome,
+            "window": [start.date().isoformat(), (end.date() - timedelta(days=1)).isoformat()]}
+
+
+# --- account checks -------------------------------------------------------------------------------------
+
+
+def plan_account_batches(quarter: str, profile: Profile | None = None, url: str | None = None) -> list[dict[str, Any]]:
+    profile = profile or load_profile()
+    with session_scope(url) as session:
+        accounts = session.execute(select(Account).where(Account.quarter == quarter, Account.origin == "registry")
+                                   .order_by(Account.platform, Account.account_id)).scalars().all()
+        items = [(a.platform_label, f"{a.platform}\t{a.account_id}") for a in accounts]
+    return _batches(items, profile.batch_size_accounts)
+
+
+def source_settings(profile: Profile) -> SourceSettings:
+    settings = SourceSettings.from_env()
+    if profile.rsshub_base and not settings.rsshub_base:
+        settings.rsshub_base = profile.rsshub_base
+    if profile.appstore_lookup:
+        settings.appstore_lookup = profile.appstore_lookup
+    return settings
+
+
+def check_account_batch(quarter: str, batch: dict[str, Any], profile: Profile | None = None,
+                        url: str | None = None) -> dict[str, Any]:
+    """Read the last post of each account of one batch; manual evidence decides where recorded."""
+    profile = profile or load_profile()
+    check_point = profile.check_point_for(Quarter.parse(quarter))
+    keys = [tuple(k.split("\t", 1)) for k in batch["keys"]]
+    with session_scope(url) as session:
+        accounts = {(a.platform, a.account_id): a for a in session.execute(
+            select(Account).where(Account.quarter == quarter, Account.origin == "registry")).scalars()}
+        manual = {(m.platform, m.account_id): ManualRecord(m.last_post, m.checked_by, m.checked_on, m.evidence, m.note)
+                  for m in session.execute(select(ManualEvidence).where(ManualEvidence.quarter == quarter)).scalars()}
+        targets = [AccountTarget(a.platform, a.account_id, a.name, a.unit, True, a.status)
+                   for a in (accounts[k] for k in keys if k in accounts)]
+    settings = source_settings(profile)
+
+    async def run_all() -> list[Any]:
+        async with HttpClient(limit_per_host=4) as client:
+            return await asyncio.gather(*(
+                check_account(client, t, check_point, settings, manual.get((t.platform, t.account_id))) for t in targets))
+
+    results = asyncio.run(run_all())
+    with session_scope(url) as session:
+        replace_partition(session, AccountObservation, {"quarter": quarter, "batch": batch["batch"]}, [
+            {"platform": t.platform, "account_id": t.account_id, "freshness": r.freshness, "state": r.state,
+             "last_post": r.last_post, "source": r.source, "evidence": {**r.evidence, "posts": r.posts}}
+            for t, r in zip(targets, results, strict=True)
+        ])
+    counts: dict[str, int] = defaultdict(int)
+    for r in results:
+        counts[r.freshness] += 1
+    return {"batch": batch["batch"], "accounts": len(results), **counts}
+
+
+# --- reconciliation -------------------------------------------------------------------------------------
+
+
+def _as_dict(row: Any) -> dict[str, Any]:
+    return {c.name: getattr(row, c.name) for c in row.__table__.columns}
+
+
+def reconcile_registry(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, int]:
+    profile = profile or load_profile()
+    check_point = profile.check_point_for(Quarter.parse(quarter))
+    with session_scope(url) as session:
+        accounts = [_as_dict(a) for a in session.execute(select(Account).where(Account.quarter == quarter)).scalars()]
+        units = [_as_dict(u) for u in session.execute(select(Unit).where(Unit.quarter == quarter)).scalars()]
+        seen = {(o.platform, o.account_id): {"last_post": o.last_post, "state": o.state, "source": o.source}
+                for o in session.execute(select(AccountObservation).where(AccountObservation.quarter == quarter)).scalars()}
+        findings = reconcile(
+            [a for a in accounts if a["origin"] == "registry"],
+            [a for a in accounts if a["origin"] == "sweep"],
+            units, seen, check_point, ReconcileRules(filing_days=profile.filing_days),
+        )
+        unique = {(f["kind"], f["subject"]): f for f in findings}
+        replace_partition(session, Finding, {"quarter": quarter}, list(unique.values()))
+        counts: dict[str, int] = defaultdict(int)
+        for kind, _subject in unique:
+            counts[kind] += 1
+        _record_stage(session, quarter, "reconciliation", dict(counts))
+    return dict(counts)
+
+
+def reports_for(quarter: str) -> Path:
+    path = config.reports_dir() / quarter
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# --- scoring --------------------------------------------------------------------------------------------
+
+
+def assemble_observations(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, Any]:
+    """The observations document (design.md) of a quarter, from the check stages' rows."""
+    profile = profile or load_profile()
+    check_point = profile.check_point_for(Quarter.parse(quarter))
+    with session_scope(url) as session:
+        websites = []
+        for obs in session.execute(select(WebsiteObservation).where(WebsiteObservation.quarter == quarter)
+                                   .order_by(WebsiteObservation.site_code)).scalars():
+            data = dict(obs.data)
+            data["probes"] = probe_summary(session, obs.site_code, check_point)
+            data.setdefault("manual", {})
+            websites.append(data)
+        seen = {(o.platform, o.account_id): o for o in session.execute(
+            select(AccountObservation).where(AccountObservation.quarter == quarter)).scalars()}
+        accounts = []
+        for a in session.execute(select(Account).where(Account.quarter == quarter, Account.origin == "registry")
+                                 .order_by(Account.platform, Account.account_id)).scalars():
+            o = seen.get((a.platform, a.account_id))
+            accounts.append({
+                "id": f"{a.platform}:{a.account_id}", "name": a.name, "platform": a.platform, "unit": a.unit,
+                "registered": True, "status": a.status,
+                "last_post": o.last_post.isoformat() if o and o.last_post else None,
+                "freshness": o.freshness if o else "unknown",
+                "state": o.state if o else "unknown",
+                "source": o.source if o else None,
+                "checked": o is not None,
+                "manual": {},
+            })
+    return {"check_point": check_point.isoformat(), "indicator_set": profile.indicator_set,
+            "quarter": quarter, "websites": websites, "accounts": accounts}
+
+
+def score_quarter(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, Any]:
+    """Apply the rubric to the quarter's observations and replace its verdicts."""
+    from govinspect.scoring.engine import load_rubric, score_observations
+    from govinspect.store.models import Verdict
+
+    profile = profile or load_profile()
+    observations = assemble_observations(quarter, profile, url)
+    rubric = load_rubric(profile.indicator_set)
+    result = score_observations(observations, rubric)
+    with session_scope(url) as session:
+        kinds = {u.name: u.kind for u in session.execute(select(Unit).where(Unit.quarter == quarter)).scalars()}
+        rows = []
+        for w in result["websites"]:
+            rows.append({"entity_type": "website", "entity_id": w["id"], "unit": w.get("unit"),
+                         "unit_kind": kinds.get(w.get("unit") or ""), "platform": None, "verdict": w["verdict"],
+                         "score": w.get("score"), "indicator_set": result.get("indicator_set", profile.indicator_set),
+                         "detail": w})
+        for a in result["accounts"]:
+            rows.append({"entity_type": "account", "entity_id": a["id"], "unit": a.get("unit"),
+                         "unit_kind": kinds.get(a.get("unit") or ""), "platform": a.get("platform"),
+                         "verdict": a["verdict"], "score": a.get("score"),
+                         "indicator_set": result.get("indicator_set", profile.indicator_set), "detail": a})
+        replace_partition(session, Verdict, {"quarter": quarter}, rows)
+        counts: dict[str, int] = defaultdict(int)
+        for r in rows:
+            counts[f"{r['entity_type']}_{r['verdict']}"] += 1
+        _record_stage(session, quarter, "scoring", dict(counts))
+    return dict(counts)
+
+
+# --- annual rollup and notice ---------------------------------------------------------------------------
+
+
+def rollup_units(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, int]:
+    """Unit scores for the quarter and the year so far (年度考核), with the rubric's unit settings."""
+    from govinspect.assessment import rollup
+    from govinspect.scoring.engine import load_rubric
+
+    profile = profile or load_profile()
+    units = load_rubric(profile.indicator_set).units
+    counts = rollup(quarter, vetoed_score=float(units.vetoed_score), website_weight=float(units.website_weight or 0),
+                    account_weight=float(units.account_weight or 0), url=url)
+    with session_scope(url) as session:
+        _record_stage(session, quarter, "annual_rollup", counts)
+    return counts
+
+
+def notice_paths(quarter: str) -> dict[str, Path]:
+    folder = reports_for(quarter)
+    stem = f"{quarter}-政府网站与政务新媒体检查情况通报"
+    return {"pdf": folder / f"{stem}.pdf", "xlsx": folder / f"{stem}-附件.xlsx", "rectification": folder / "整改清单"}
+
+
+def render_notice(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, str]:
+    """(Re)render the notice PDF, its XLSX attachments and the per-unit rectification lists."""
+    from govinspect.notice.assemble import build_notice
+    from govinspect.notice.pdf import render_pdf
+    from govinspect.notice.xlsx import render_rectification, render_xlsx
+
+    profile = profile or load_profile()
+    data = build_notice(quarter, profile, url)
+    paths = notice_paths(quarter)
+    render_pdf(data, paths["pdf"])
+    render_xlsx(data, paths["xlsx"])
+    paths["rectification"].mkdir(parents=True, exist_ok=True)
+    lists = render_rectification(data, paths["rectification"])
+    with session_scope(url) as session:
+        _record_stage(session, quarter, "notice", {"pdf": str(paths["pdf"]), "rectification_lists": len(lists)})
+    return {"pdf": str(paths["pdf"]), "xlsx": str(paths["xlsx"]), "rectification": str(paths["rectification"])}

@@ -1,0 +1,192 @@
+"""The HTTP client against misbehaving servers on loopback: every case ends in its outcome, in time."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from aiohttp import web
+
+from govinspect.config import NetSettings, parse_connect_to, parse_networks
+from govinspect.net import HttpClient, address_blocked
+
+LOOPBACK = parse_networks("127.0.0.0/8")
+
+
+class Server:
+    """An aiohttp app and a raw socket that accepts and never answers, both on loopback."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.port = 0
+        self.hang = socket.socket()
+        self.hang.bind(("127.0.0.1", 0))
+        self.hang.listen(16)
+        self.hang_port = self.hang.getsockname()[1]
+
+    def app(self) -> web.Application:
+        async def ok(_request: web.Request) -> web.Response:
+            return web.Response(text="<html><body>首页</body></html>", content_type="text/html", charset="utf-8")
+
+        async def drip(_request: web.Request) -> web.StreamResponse:
+            response = web.StreamResponse(headers={"Content-Type": "text/html"})
+            await response.prepare(_request)
+            for _ in range(100):
+                await response.write(b"x")
+                await asyncio.sleep(0.2)
+            return response
+
+        async def huge(request: web.Request) -> web.StreamResponse:
+            response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+            await response.prepare(request)
+            chunk = b"0" * 65536
+            try:
+                for _ in range(10 * 1024 * 1024 * 1024 // len(chunk)):
+                    await response.write(chunk)
+            except (ConnectionResetError, RuntimeError):
+                pass
+            return response
+
+        bomb_body = gzip.compress(b"\0" * (50 * 1024 * 1024))
+
+        async def bomb(_request: web.Request) -> web.Response:
+            return web.Response(body=bomb_body, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"})
+
+        async def loop(request: web.Request) -> web.Response:
+            target = "/loop-b" if request.path == "/loop-a" else "/loop-a"
+            raise web.HTTPFound(target)
+
+        async def to_private(_request: web.Request) -> web.Response:
+            raise web.HTTPFound("http://10.0.0.1/admin")
+
+        async def missing(_request: web.Request) -> web.Response:
+            raise web.HTTPNotFound()
+
+        async def broken(_request: web.Request) -> web.Response:
+            raise web.HTTPServiceUnavailable()
+
+        async def reset(request: web.Request) -> web.Response:
+            request.transport.close()
+            return web.Response(text="")
+
+        app = web.Application()
+        app.router.add_get("/", ok)
+        app.router.add_get("/drip", drip)
+        app.router.add_get("/huge", huge)
+        app.router.add_get("/bomb", bomb)
+        app.router.add_get("/loop-a", loop)
+        app.router.add_get("/loop-b", loop)
+        app.router.add_get("/to-private", to_private)
+        app.router.add_get("/missing", missing)
+        app.router.add_get("/broken", broken)
+        app.router.add_get("/reset", reset)
+        return app
+
+    def start(self) -> None:
+        ready = threading.Event()
+
+        def serve() -> None:
+            asyncio.set_event_loop(self.loop)
+            runner = web.AppRunner(self.app())
+            self.loop.run_until_complete(runner.setup())
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            self.loop.run_until_complete(site.start())
+            self.port = site._server.sockets[0].getsockname()[1]
+            ready.set()
+            self.loop.run_forever()
+
+        threading.Thread(target=serve, daemon=True).start()
+        ready.wait(10)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.hang.close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    s = Server()
+    s.start()
+    yield s
+    s.stop()
+
+
+def fetch(server: Server, path: str, host: str = "www.example.gov.cn", timeout: float = 2.0, **kwargs):
+    settings = NetSettings(
+        allow_networks=LOOPBACK,
+        connect_to=parse_connect_to(f"www.example.gov.cn:80:127.0.0.1:{server.port},"
+                                    f"hang.example.gov.cn:80:127.0.0.1:{server.hang_port}"),
+    )
+
+    async def go():
+        async with HttpClient(settings, timeout=timeout, max_bytes=1024 * 1024) as client:
+            return await client.fetch(f"http://{host}{path}", **kwargs)
+
+    started = time.monotonic()
+    result = asyncio.run(go())
+    return result, time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    ("path", "host", "outcome"),
+    [
+        ("/", "www.example.gov.cn", "ok"),
+        ("/", "hang.example.gov.cn", "timeout"),
+        ("/drip", "www.example.gov.cn", "timeout"),
+        ("/huge", "www.example.gov.cn", "too_large"),
+        ("/bomb", "www.example.gov.cn", "too_large"),
+        ("/loop-a", "www.example.gov.cn", "redirect_loop"),
+        ("/to-private", "www.example.gov.cn", "blocked_private_address"),
+        ("/missing", "www.example.gov.cn", "http_4xx"),
+        ("/broken", "www.example.gov.cn", "http_5xx"),
+        ("/reset", "www.example.gov.cn", "protocol_error"),
+    ],
+)
+def test_outcome_within_deadline(server, path, host, outcome):
+    result, took = fetch(server, path, host)
+    assert result.outcome == outcome, result.detail
+    assert took < 2.0 + 1.5
+    assert len(result.body) <= 1024 * 1024
+
+
+def test_connect_to_reaches_the_farm_by_name(server):
+    result, _ = fetch(server, "/")
+    assert result.status == 200 and "首页" in result.body.decode()
+
+
+def test_loopback_refused_unless_allowed(server):
+    async def go():
+        async with HttpClient(NetSettings(), timeout=2) as client:
+            return await client.fetch(f"http://127.0.0.1:{server.port}/"), await client.fetch(
+                f"http://localhost:{server.port}/")
+
+    literal, named = asyncio.run(go())
+    assert literal.outcome == "blocked_private_address"
+    assert named.outcome == "blocked_private_address"
+
+
+@pytest.mark.parametrize(
+    ("address", "blocked"),
+    [("127.0.0.1", True), ("10.1.2.3", True), ("172.16.0.1", True), ("192.168.1.1", True), ("169.254.169.254", True),
+     ("::1", True), ("fe80::1", True), ("::ffff:127.0.0.1", True), ("::ffff:10.0.0.1", True), ("0.0.0.0", True),
+     ("8.8.8.8", False), ("2400:3200::1", False), ("not-an-ip", True)],
+)
+def test_internal_addresses(address, blocked):
+    assert address_blocked(address, ()) is blocked
+
+
+def test_allowlist_admits_mapped_addresses():
+    assert not address_blocked("::ffff:127.0.0.1", LOOPBACK)
+    assert address_blocked("10.0.0.1", LOOPBACK)
+
+
+def test_bad_settings_are_named():
+    with pytest.raises(ValueError, match="GOVINSPECT_ALLOW_NETWORKS"):
+        parse_networks("127.0.0.0/8,nonsense")
+    with pytest.raises(ValueError, match="GOVINSPECT_CONNECT_TO"):
+        parse_connect_to("www.example.gov.cn:80:127.0.0.1")
