@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag, task
-from wiring import DEFAULT_ARGS, store_url
+from govinspect_airflow import DEFAULT_ARGS, store_url
 
 
 @dag(

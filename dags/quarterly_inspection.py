@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
-from wiring import DEFAULT_ARGS, alert_on_failure, profile_for, run_quarter, store_url
+from govinspect_airflow import DEFAULT_ARGS, alert_on_failure, profile_for, run_quarter, store_url
 
 REGISTRY = Asset("govinspect://registry")
 OBSERVATIONS = Asset("govinspect://observations")

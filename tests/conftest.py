@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Airflow reads its configuration when first imported: give the tests their own home and our DAGs.
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="govinspect-airflow-"))
+os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(ROOT / "dags"))
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 PG_ADMIN_URL = os.environ.get("GOVINSPECT_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 
 

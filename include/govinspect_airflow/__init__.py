@@ -1,4 +1,4 @@
-"""Small helpers shared by the govinspect DAG files: where the store is and which quarter a run is for.
+"""Airflow glue shared by the govinspect DAG files: where the store is, which quarter a run is for.
 
 Everything here runs inside tasks, never at parse time.
 """
