@@ -194,10 +194,9 @@ async def _interaction(crawler: _Crawler, home: PageExtract) -> dict[str, Any]:
         links.extend(extract.consult_links)
     if not links:
         return {"has_channel": False, "oldest_unanswered_days": None, "channel_url": None}
-    channel_url = links[0][1] if links[0][1].startswith("http") else links[0][0]
+    channel_url = links[0][1]
     oldest: int | None = None
-    for _text, url in links[:3]:
-        target = url if url.startswith("http") else _text
+    for _text, target in links[:3]:
         if not _in_site(target, crawler.domain):
             continue
         await crawler.page(target)

@@ -18,10 +18,6 @@ from govinspect.registry.reconcile import KIND_LABELS
 from govinspect.store import session_scope
 from govinspect.store.models import Account, DeadLink, Finding, QuarantinedRow, Unit, Verdict, Website, WebsiteObservation
 
-COLUMN_TYPE_LABELS = {"dynamic": "动态要闻", "notice": "通知公告", "policy": "政策文件", "personnel": "人事信息",
-                      "planning": "规划计划", "interpretation": "政策解读", "interview": "在线访谈", "consult": "政务咨询",
-                      "survey": "调查征集", "other": "其他栏目"}
-
 DEFAULT_REQUIREMENTS = [
     "一是抓紧整改。各单位要对照本通报及附件所列问题逐项整改，于{rectify_by}前将整改情况书面报送{issuer}。"
     "对“全国政务新媒体信息报送系统”之外的政务新媒体，即日起停止发布信息，于{month_end}前完成关停注销或履行备案手续。",
@@ -185,18 +181,16 @@ def _change_line(q: Quarter, verdicts: dict, previous: dict) -> str:
     return "；".join(parts) + "。" if parts else ""
 
 
-def _site_name(site: Website) -> str:
-    return site.name
-
-
 def _website_problems(sites: list[Website], verdicts: dict, observations: dict, dead: list[DeadLink]) -> list[ProblemGroup]:
+    """Website problems as the rubric found them (veto details, findings, deductions) plus dead links."""
     vetoes = ProblemGroup("单项否决")
     stale = ProblemGroup("首页及栏目更新不及时")
     blank = ProblemGroup("空白栏目")
     links = ProblemGroup("链接不可用")
     interaction = ProblemGroup("互动回应")
     other = ProblemGroup("其他扣分事项")
-    not_checked = ProblemGroup("未能完成检查")
+    not_checked = ProblemGroup("未能完成的检查项")
+    names = {s.site_code: s for s in sites}
     for site in sites:
         v = verdicts.get(("website", site.site_code))
         obs = observations.get(site.site_code) or {}
@@ -206,32 +200,34 @@ def _website_problems(sites: list[Website], verdicts: dict, observations: dict, 
         if not obs.get("checked", False):
             not_checked.items.append(Problem(site.name, site.sponsor, f"首页无法打开（{obs.get('homepage_outcome', '未检查')}），栏目与链接未能检查", "V2"))
             continue
-        check_point = detail.get("check_point")
-        for col in obs.get("columns", []):
-            type_label = COLUMN_TYPE_LABELS.get(col.get("type"), "其他栏目")
-            if col.get("items") == 0:
-                blank.items.append(Problem(f"{site.name}“{col['name']}”栏目", site.sponsor, f"空白栏目（{type_label}），无任何信息", "V4"))
-        for item in detail.get("stale_columns", []):
-            stale.items.append(Problem(f"{site.name}“{item.get('name')}”栏目", site.sponsor,
-                                       f"最近更新{item.get('latest') or '无日期'}，超过{item.get('window_days')}天未更新", item.get("rule", "V4")))
-        if not detail.get("stale_columns"):
-            for col in obs.get("columns", []):
-                if col.get("items") and col.get("stale"):
-                    stale.items.append(Problem(f"{site.name}“{col['name']}”栏目", site.sponsor, f"最近更新{col.get('latest') or '无日期'}", "V4"))
-        del check_point
+        for item in [*detail.get("findings", []), *detail.get("deductions", [])]:
+            rule = str(item.get("rule", ""))
+            text = str(item.get("evidence", ""))
+            if "points" in item and item.get("points"):
+                text += f"（扣{item['points']:g}分）"
+            if item.get("kind") == "not_observed":
+                not_checked.items.append(Problem(site.name, site.sponsor, f"{rule}：{text}", rule))
+            elif "dead-link" in rule or "dead_link" in rule:
+                continue
+            elif "blank" in rule:
+                blank.items.append(Problem(site.name, site.sponsor, text, rule))
+            elif "stale" in rule or "homepage" in rule:
+                stale.items.append(Problem(site.name, site.sponsor, text, rule))
+            elif "points" in item:
+                other.items.append(Problem(site.name, site.sponsor, f"{item.get('indicator', '')}：{text}", rule))
         inter = obs.get("interaction") or {}
         if inter.get("has_channel") is False:
             interaction.items.append(Problem(site.name, site.sponsor, "未提供有效的在线咨询建言渠道", "V5"))
         elif inter.get("oldest_unanswered_days") is not None:
             interaction.items.append(Problem(site.name, site.sponsor, f"有留言{inter['oldest_unanswered_days']}天未答复", "V5"))
-        for d in detail.get("deductions", []):
-            if not str(d.get("rule", "")).startswith(("dead_link", "link")):
-                other.items.append(Problem(site.name, site.sponsor, f"{d.get('indicator', '')}：{d.get('evidence', '')}（扣{d.get('points')}分）", d.get("rule", "")))
     for d in dead:
         where = "首页" if d.on_homepage else "其他页面"
         anchor = f"“{d.anchor}”" if d.anchor else ""
-        links.items.append(Problem(d.url, d.site_code, f"{where}{anchor}链接不可用（{d.outcome}{'，HTTP ' + str(d.status) if d.status else ''}），所在页面 {d.referrer}", "dead_link"))
-    return [g for g in (vetoes, not_checked, stale, blank, links, interaction, other)]
+        site = names.get(d.site_code)
+        status = f"，HTTP {d.status}" if d.status else ""
+        links.items.append(Problem(f"{site.name if site else d.site_code}{where}{anchor}", site.sponsor if site else "",
+                                   f"{d.url} 不可用（{d.outcome}{status}），所在页面 {d.referrer}", "dead_link"))
+    return [vetoes, not_checked, stale, blank, links, interaction, other]
 
 
 def _account_problems(registered: list[Account], verdicts: dict, by_finding: dict[str, list[Finding]],
