@@ -1,0 +1,184 @@
+"""What the farm's RSSHub-like host and App Store lookup answer for the demo accounts.
+
+Each readable account (:func:`govinspect.demo.county.feed_accounts`) has a designed outcome:
+fresh or stale posts, a cancelled account (HTTP 404 with an RSSHub error page), an empty
+channel, malformed XML, or a slow route. Dates are computed from ``today``; post times are
+in China time and written as RFC 822 with ``+0800``, as RSSHub does.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from email.utils import format_datetime
+from html import escape
+from urllib.parse import unquote
+
+from govinspect.demo import county
+from govinspect.demo.designed import SLOW_SECONDS
+
+CHINA = timezone(timedelta(hours=8))
+FEED_ITEMS = 10
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+    delay: float = 0.0
+
+
+_POSTS = {
+    "weibo": ("【提醒】近期气温下降，请做好森林草原防火工作", "#鄂托克前旗# 秋日草原美景如画", "【便民】{y}年度城乡居民医保缴费开始啦",
+              "#乡村振兴# {town}特色产业助农增收", "【关注】我旗开展安全生产大检查", "【通知】关于政务服务中心办公时间调整的通知",
+              "【权威发布】鄂托克前旗{m}月{d}日疫情防控情况通报", "【警情通报】关于一起电信诈骗案件的通报"),
+    "douyin": ("#鄂托克前旗 {town}的秋天太美了", "带你走进红色城川", "民警提醒：谨防电信网络诈骗", "草原上的牧民生活",
+               "#乡村振兴 {town}肉羊产业发展纪实", "今天带大家看看我们的政务服务大厅", "安全生产月：一起来学应急知识"),
+    "toutiao": ("鄂托克前旗：多措并举推进{work}工作", "{town}：产业发展带动农牧民增收", "鄂托克前旗召开{work}工作推进会",
+                "鄂托克前旗{m}月份重点项目建设综述", "{town}扎实开展人居环境整治"),
+    "kuaishou": ("#鄂托克前旗 {town}风光", "交警提醒：冬季出行注意安全", "走进{town}看变化", "前旗美食推荐",
+                 "一分钟了解城乡居民医保缴费"),
+}
+_TOWNS = ("敖勒召其镇", "上海庙镇", "城川镇", "昂素镇")
+_WORKS = ("秋冬季森林草原防火", "安全生产", "人居环境整治", "优化营商环境", "秋季动物防疫")
+_CHANNEL = {
+    "weibo": ("{name}的微博", "https://weibo.com/{id}/", "{name}的微博"),
+    "douyin": ("{name}的抖音", "https://www.douyin.com/user/{id}", "{name}的抖音作品"),
+    "toutiao": ("今日头条：{name}", "https://www.toutiao.com/c/user/{id}/", "{name}的头条文章"),
+    "kuaishou": ("{name} 的快手", "https://www.kuaishou.com/profile/{id}", "{name} 的快手作品"),
+}
+_BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _rfc822(moment: datetime) -> str:
+    return format_datetime(moment)
+
+
+def _item_link(platform: str, account_id: str, rng: random.Random) -> str:
+    if platform == "weibo":
+        return f"https://weibo.com/{account_id}/" + "".join(rng.choice(_BASE62) for _ in range(9))
+    number = rng.randint(6_800_000_000_000_000_000, 6_899_999_999_999_999_999)
+    return {"douyin": f"https://www.douyin.com/video/{number}", "toutiao": f"https://www.toutiao.com/article/{number}/",
+            "kuaishou": f"https://www.kuaishou.com/short-video/3x{number:x}"}[platform]
+
+
+def _channel_head(platform: str, account_id: str, name: str, today: date) -> str:
+    title, link, description = (part.format(name=name, id=account_id) for part in _CHANNEL[platform])
+    built = datetime.combine(today, datetime.min.time(), CHINA).replace(hour=10)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:atom="http://www.w3.org/2005/Atom" version="2.0">\n<channel>\n'
+        f"<title><![CDATA[{title}]]></title>\n<link>{link}</link>\n"
+        f'<atom:link href="http://rsshub.etkqq.demo{county.RSS_ROUTES[platform].format(id=account_id)}" rel="self" '
+        'type="application/rss+xml" />\n'
+        f"<description><![CDATA[{description} - Made with love by RSSHub(https://github.com/DIYgod/RSSHub)]]></description>\n"
+        f"<generator>RSSHub</generator>\n<webMaster>i@diygod.me (DIYgod)</webMaster>\n<language>zh-cn</language>\n"
+        f"<lastBuildDate>{_rfc822(built)}</lastBuildDate>\n<ttl>5</ttl>\n"
+    )
+
+
+def rss_document(platform: str, account_id: str, name: str, newest_days_ago: int, today: date,
+                 items: int = FEED_ITEMS) -> str:
+    """An RSSHub RSS 2.0 document whose newest item is ``newest_days_ago`` days before ``today``."""
+    rng = random.Random(f"{platform}:{account_id}")
+    posts = _POSTS[platform]
+    parts = [_channel_head(platform, account_id, name, today)]
+    days = newest_days_ago
+    first = rng.randrange(len(posts))
+    for n in range(items):
+        if n:
+            days += rng.randint(1, 4)
+        day = today - timedelta(days=days)
+        moment = datetime.combine(day, datetime.min.time(), CHINA).replace(hour=rng.randint(8, 20),
+                                                                           minute=rng.randint(0, 59))
+        title = posts[(first + n) % len(posts)].format(
+            town=rng.choice(_TOWNS), work=rng.choice(_WORKS), y=day.year, m=day.month, d=day.day)
+        link = _item_link(platform, account_id, rng)
+        parts.append(
+            f"<item>\n<title><![CDATA[{title}]]></title>\n"
+            f"<description><![CDATA[<p>{escape(title)}</p><p>来源：{escape(name)}</p>]]></description>\n"
+            f"<pubDate>{_rfc822(moment)}</pubDate>\n<guid isPermaLink=\"false\">{link}</guid>\n<link>{link}</link>\n"
+            f"<author><![CDATA[{name}]]></author>\n</item>\n"
+        )
+    parts.append("</channel>\n</rss>\n")
+    return "".join(parts)
+
+
+def _error_page(route: str, message: str) -> bytes:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>RSSHub</title></head>\n<body>\n"
+        "<div class=\"content\">Looks like something went wrong in RSSHub!<br>"
+        f"<b>Error message:</b> <code>{escape(message)}</code><br><b>Route:</b> <code>{escape(route)}</code><br>"
+        "<b>Full Route:</b> <code>" + escape(route) + "</code><br><b>Node Version:</b> <code>v14.15.0</code><br>"
+        "</div>\n</body>\n</html>\n"
+    ).encode("utf-8")
+
+
+_RSS_TYPE = "application/xml; charset=utf-8"
+
+
+def rss_reply(path: str, today: date) -> Reply:
+    """The answer of the RSSHub-like host for ``path`` (``/weibo/user/{uid}`` …)."""
+    path = unquote(path)
+    if path in ("/", ""):
+        return Reply(200, "text/html; charset=utf-8", b"<!DOCTYPE html><html><body><p>Welcome to RSSHub!</p></body></html>")
+    accounts = county.feed_accounts()
+    for platform, route in county.RSS_ROUTES.items():
+        prefix = route.removesuffix("{id}")
+        if not path.startswith(prefix):
+            continue
+        account_id = path[len(prefix):].strip("/")
+        found = accounts.get((platform, account_id))
+        if found is None:
+            return Reply(404, "text/html; charset=utf-8", _error_page(path, "NotFoundError: 用户不存在"))
+        name, outcome, days = found
+        if outcome == "cancelled":
+            return Reply(404, "text/html; charset=utf-8", _error_page(path, "NotFoundError: 该账号已注销或不存在"))
+        if outcome == "empty":
+            body = _channel_head(platform, account_id, name, today) + "</channel>\n</rss>\n"
+            return Reply(200, _RSS_TYPE, body.encode("utf-8"))
+        if outcome == "malformed":
+            head = _channel_head(platform, account_id, name, today)
+            broken = head + "<item>\n<title>【提醒】食品安全 & 消费警示</title>\n<description><![CDATA[<p>近期"
+            return Reply(200, _RSS_TYPE, broken.encode("utf-8"))
+        body = rss_document(platform, account_id, name, days or 0, today).encode("utf-8")
+        return Reply(200, _RSS_TYPE, body, SLOW_SECONDS if outcome == "slow" else 0.0)
+    return Reply(404, "text/html; charset=utf-8", _error_page(path, "NotFoundError: 该路由不存在"))
+
+
+_APP_DETAILS = {
+    "1488078891": ("cn.etkqq.rmt", "2.3.1", "鄂托克前旗融媒体中心", "新闻"),
+    "1488236922": ("cn.etkqq.zwt", "1.0.6", "鄂托克前旗政务服务局", "工具"),
+}
+
+
+def _iso_z(day: date) -> str:
+    return f"{day.isoformat()}T08:00:00Z"
+
+
+def itunes_reply(path: str, query: dict[str, str], today: date) -> Reply:
+    """App Store ``/lookup?id=…`` JSON for the registered Apps (移动客户端)."""
+    if path.rstrip("/") not in ("/lookup", "/cn/lookup"):
+        return Reply(404, "text/plain; charset=utf-8", b"Not Found")
+    wanted = [part.strip() for part in query.get("id", "").split(",") if part.strip()]
+    apps = {a.account_id: a for a in county.REGISTERED if a.platform == "app"}
+    results = []
+    for app_id in wanted:
+        app = apps.get(app_id)
+        if app is None:
+            continue
+        bundle, version, seller, genre = _APP_DETAILS[app_id]
+        updated = today - timedelta(days=app.newest_days_ago or 0)
+        released = today - timedelta(days=(county.CHECK_POINT - app.opened).days - 4)
+        results.append({
+            "wrapperType": "software", "kind": "software", "trackId": int(app_id), "trackName": app.name,
+            "bundleId": bundle, "version": version, "sellerName": seller, "artistName": seller,
+            "currentVersionReleaseDate": _iso_z(updated), "releaseDate": _iso_z(released),
+            "releaseNotes": "修复已知问题，优化使用体验。", "primaryGenreName": genre, "price": 0.0, "currency": "CNY",
+            "minimumOsVersion": "10.0", "trackViewUrl": f"https://apps.apple.com/cn/app/id{app_id}",
+            "description": f"{app.name}是{seller}推出的移动客户端。",
+        })
+    body = json.dumps({"resultCount": len(results), "results": results}, ensure_ascii=False, indent=None)
+    return Reply(200, "text/javascript; charset=utf-8", body.encode("utf-8"))
