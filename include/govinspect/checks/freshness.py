@@ -1,0 +1,884 @@
+"""What the freshness check sees in one page: its columns (栏目), their items and dates.
+
+The same reader handles the page families county sites are built from — TRS WCM, 大汉 Hanweb
+(including the ``<datastore>`` data islands its list pages carry), 开普云 and the provincial
+集约化 platforms — by looking at structure rather than at one template: a column block is a
+heading (h1–h4, a title-like class, a tab label, a short link) followed by a list of items, and an
+item is one main link with a date beside it. ``extract_contract`` is the
+``govinspect extract`` output of design.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from govinspect.checks.columns import classify_column, is_consult_channel, split_breadcrumb
+from govinspect.checks.html import decode_html
+from govinspect.dates import find_dates, labelled_dates, parse_date, parse_date_element
+
+__all__ = ["Column", "Item", "PageExtract", "extract_contract", "extract_file", "extract_page"]
+
+
+@dataclass
+class Item:
+    """One entry of a column list: its title, where it links, and the date shown beside it."""
+
+    title: str
+    url: str
+    date: date | None
+
+
+@dataclass
+class Column:
+    """A column (栏目) as one page shows it; ``latest`` never lies after the day the page was read."""
+
+    name: str
+    type: str
+    url: str | None
+    items: list[Item] = field(default_factory=list)
+    latest: date | None = None
+
+
+@dataclass
+class PageExtract:
+    """Everything the website check reads from one fetched page."""
+
+    url: str
+    encoding: str
+    title: str
+    latest: date | None
+    links: list[tuple[str, str]]
+    columns: list[Column]
+    nav: list[tuple[str, str]]
+    meta: dict[str, str]
+    future_dates: list[date]
+    consult_links: list[tuple[str, str]]
+    is_list_page: bool
+    blank: bool
+
+
+# Page tags of the 网页设计规范 (国办发〔2017〕47号), kept with their canonical spelling.
+_META_NAMES = {
+    name.lower(): name
+    for name in (
+        "SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnDescription", "ColumnKeywords",
+        "ColumnType", "ArticleTitle", "PubDate", "ContentSource", "Keywords", "Author", "Description", "Url",
+    )
+}
+_HOME_COLUMN_NAMES = {"首页", "网站首页", "主页", "门户首页"}
+
+_WS = re.compile(r"\s+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_MORE_STRIP = re.compile(r"[\s>»›+＋…。.\[\]【】()（）<«|｜·:：\-—_]+")
+_MORE_WORDS = {"更多", "more", "查看更多", "更多信息", "更多内容", "更多>>", "更多新闻", "more更多", "更多more", "查看全部"}
+_DATE_HINT = ("date", "time", "rq", "riqi", "sj", "shijian", "fbrq", "fbsj", "pubdate")
+_HEADING_HINT = ("title", "tit", "hd", "bt", "head", "lm", "lanmu", "tab", "caption", "name")
+_H_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_ITEM_TAGS = frozenset({"li", "tr", "dd", "dt"})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe"})
+_TOP_TAGS = frozenset({"body", "html", "form"})
+# Elements that may carry a column name as plain text or an image's alt (old table layouts).
+_PLAIN_HEADING_TAGS = frozenset(
+    {"a", "span", "strong", "b", "div", "p", "td", "th", "tr", "tbody", "table", "dt", "em", "font", "legend", "label"}
+)
+
+_REGION_SELECTOR = ", ".join(
+    (
+        "header", "footer", "nav", "[id=header]", "[id=top]", "[id=head]",
+        "[class*=footer]", "[id*=footer]", "[class~=foot]", "[id=foot]", "[class*=copyright]", "[id*=copyright]",
+        "[class*=banquan]", "[id*=banquan]", "[class~=bottom]", "[id=bottom]",
+        "[class~=nav]", "[id=nav]", "[class~=navbar]", "[class~=mainnav]", "[id=mainnav]", "[class~=topnav]",
+        "[class~=menu]", "[id=menu]", "[class*=daohang]", "[id*=daohang]", "[class~=dh]", "[id=dh]",
+    )
+)
+_NAV_SELECTOR = ", ".join(
+    (
+        "nav", "[class~=nav]", "[id=nav]", "[class~=navbar]", "[class~=mainnav]", "[id=mainnav]", "[class~=topnav]",
+        "[class~=menu]", "[id=menu]", "[class*=daohang]", "[id*=daohang]", "[class~=dh]", "[id=dh]",
+    )
+)
+_HEADING_SELECTOR = ", ".join(
+    ("h1", "h2", "h3", "h4", "h5", "h6")
+    + tuple(f"[class*={hint}]" for hint in _HEADING_HINT)
+    + ("[id*=title]", "caption")
+)
+_CRUMB_SELECTOR = ", ".join(
+    f"[{attr}*={hint}]" for attr in ("class", "id") for hint in ("crumb", "position", "location", "weizhi", "dqwz")
+)
+_CRUMB_WORDS = re.compile(r"当前位置|您的位置|所在位置|当前的位置|现在的位置|现在位置")
+_CRUMB_SEPARATORS = re.compile(r">|»|＞|›|→")
+_PAGINATION = re.compile(
+    r"共\s*\d+\s*页|共\s*\d+\s*条|下一页|上一页|尾\s*页|末\s*页|第\s*\d+\s*页|页次|\d+\s*/\s*\d+\s*页|createPageHTML"
+)
+_BLANK = re.compile(r"暂无(?:信息|数据|内容|记录|相关|文章)|没有(?:找到)?(?:相关)?(?:信息|记录|数据|内容)|无记录|共\s*0\s*条")
+_DETAIL_MARKS = re.compile(
+    r"上一篇|下一篇|打印本页|【\s*打印\s*】|关闭窗口|【\s*关闭\s*】|字号\s*[:：]|字体\s*[:：]|[【\[]\s*大\s*[】\]]|"
+    r"扫一扫在手机|分享到|索引号|文章来源|信息来源"
+)
+_PUB_HEADER = re.compile(r"发布(?:日期|时间)|发文日期|公开日期")
+_DOC_HEADER = re.compile(r"成文日期|日期|时间")
+_ROOT_PATH = re.compile(r"/?(?:(?:index|default|main|home)\.(?:s?html?|jsp|php|aspx?))?", re.I)
+_DATASTORE = re.compile(r"<script[^>]*>\s*<datastore>(.*?)</datastore>\s*</script>", re.S | re.I)
+_RECORD = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s|--|—|-)\s*")
+_SKIP_LINK = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:")
+
+
+def _text(node: LexborNode) -> str:
+    return _WS.sub(" ", node.text(separator=" ", strip=True, skip_empty=True)).strip()
+
+
+def _anchor_text(anchor: LexborNode) -> str:
+    """What a reader sees as the link: its text, else its title, else its image's alt (县长信箱 buttons)."""
+    text = _text(anchor) or (anchor.attributes.get("title") or "").strip()
+    if not text:
+        image = anchor.css_first("img[alt]")
+        text = (image.attributes.get("alt") or "").strip() if image is not None else ""
+    return text
+
+
+def _visible_length(text: str) -> int:
+    return len(_WS.sub("", text))
+
+
+def _open_data_islands(html: str) -> str:
+    """Hanweb list pages keep their items in ``<script><datastore><record><![CDATA[<li>…]]>``: lay them out."""
+    if "datastore" not in html:
+        return html
+
+    def records(match: re.Match[str]) -> str:
+        inner = "".join(record.group(1) for record in _RECORD.finditer(match.group(1)))
+        return f'<div class="datastore">{inner}</div>'
+
+    return _DATASTORE.sub(records, html)
+
+
+def _resolve(base: str, href: str | None) -> str | None:
+    """Absolute http(s) URL without its fragment; None for javascript:, mailto:, bare #anchors."""
+    if not href:
+        return None
+    href = href.strip().replace("\n", "").replace("\r", "").replace("\t", "")
+    if not href or href.startswith("#") or href.lower().startswith(_SKIP_LINK):
+        return None
+    try:
+        absolute = urldefrag(urljoin(base, href))[0]
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def _is_more(anchor: LexborNode, text: str) -> bool:
+    """The "更多>>" / "more" link of a column block: it points at the column's own list page."""
+    stripped = _MORE_STRIP.sub("", text).lower()
+    if stripped in _MORE_WORDS:
+        return True
+    if stripped:
+        return False
+    marks = ((anchor.attributes.get("class") or "") + " " + (anchor.attributes.get("id") or "")).lower()
+    if "more" in marks or (text.strip() and not stripped):
+        return True
+    image = anchor.css_first("img")
+    return image is not None and "more" in (image.attributes.get("src") or "").lower()
+
+
+def _clean_label(node: LexborNode) -> str:
+    """A heading's or tab's name: its CJK text pieces without "更多" or English subtitles (NOTICE)."""
+    pieces = []
+    for child in node.traverse(include_text=True, skip_empty=True):
+        if not child.is_text_node:
+            continue
+        parent = child.parent
+        if parent is not None and parent.tag in _SKIP_TAGS:
+            continue
+        piece = (child.text_content or "").strip()
+        if piece and _MORE_STRIP.sub("", piece).lower() not in _MORE_WORDS:
+            pieces.append(piece)
+    if any(_CJK.search(p) for p in pieces):
+        pieces = [p for p in pieces if _CJK.search(p)]
+    name = _WS.sub("", "".join(pieces)) if pieces else ""
+    if not name:
+        image = node.css_first("img[alt]")
+        name = _WS.sub("", image.attributes.get("alt") or "") if image is not None else ""
+    return name.strip("|｜:：·-—>»[]【】")
+
+
+def _valid_name(name: str) -> bool:
+    return 2 <= len(name) <= 20 and bool(_CJK.search(name)) and not _CRUMB_WORDS.search(name)
+
+
+@dataclass
+class _Heading:
+    name: str
+    url: str | None
+    key: tuple[int, int]
+
+
+@dataclass
+class _Group:
+    node: LexborNode
+    first: LexborNode
+    items: list[tuple[Item, LexborNode]] = field(default_factory=list)
+
+    @property
+    def dated(self) -> int:
+        return sum(1 for item, _ in self.items if item.date is not None)
+
+
+class _Reader:
+    """One pass over one parsed page. Keeps the per-page indexes the heuristics share."""
+
+    def __init__(self, html: str, url: str, as_of: date, overrides: Mapping[str, str] | None) -> None:
+        self.url = url
+        self.as_of = as_of
+        self.overrides = overrides
+        self.raw = _open_data_islands(html)
+        self.tree = LexborHTMLParser(self.raw)
+        self.meta = self._meta()
+        base = self.tree.css_first("base[href]")
+        self.base = _resolve(url, base.attributes.get("href")) if base is not None else url
+        self.base = self.base or url
+        self._resolved: dict[str, str | None] = {}
+        self.more_urls: dict[int, str | None] = {}
+        self.main_ids: set[int] = set()
+        self.counts: dict[int, int] = {}
+        self.marked: set[int] = set()
+        self._date_columns: dict[int, int | None] = {}
+
+    # -- page-level facts -------------------------------------------------------------------------
+
+    def _meta(self) -> dict[str, str]:
+        meta: dict[str, str] = {}
+        for node in self.tree.css("meta[name]"):
+            key = _META_NAMES.get((node.attributes.get("name") or "").strip().lower())
+            content = (node.attributes.get("content") or "").strip()
+            if key and content and key not in meta:
+                meta[key] = content
+        return meta
+
+    def resolve(self, href: str | None) -> str | None:
+        if href is None:
+            return None
+        if href not in self._resolved:
+            self._resolved[href] = _resolve(self.base, href)
+        return self._resolved[href]
+
+    def title(self) -> str:
+        node = self.tree.css_first("title")
+        return _text(node) if node is not None else ""
+
+    def links(self) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for anchor in self.tree.css("a[href]"):
+            target = self.resolve(anchor.attributes.get("href"))
+            if target is None:
+                continue
+            text = _anchor_text(anchor)
+            if target not in seen or (not seen[target] and text):
+                seen[target] = text
+        return list(seen.items())
+
+    def nav(self) -> list[tuple[str, str]]:
+        """Navigation links (首页 / 政务公开 / 互动交流 …): the nav region, else the first menu-like list."""
+        found: dict[str, str] = {}
+        for region in self.tree.css(_NAV_SELECTOR):
+            if "tab" in (region.attributes.get("class") or "").lower():
+                continue
+            for anchor in region.css("a[href]"):
+                target = self.resolve(anchor.attributes.get("href"))
+                name = _CJK_GAP.sub("", _text(anchor))
+                if target and name and not _is_more(anchor, name) and target not in found:
+                    found[target] = name
+        if not found:
+            for menu in self.tree.css("ul"):
+                entries = []
+                for li in menu.iter():
+                    anchors = li.css("a[href]") if li.tag == "li" else []
+                    if len(anchors) != 1:
+                        break
+                    name = _text(anchors[0])
+                    target = self.resolve(anchors[0].attributes.get("href"))
+                    if not target or not 2 <= len(name) <= 8 or find_dates(_text(li), self.as_of, yearless=True):
+                        break
+                    entries.append((target, name))
+                else:
+                    if len(entries) >= 4:
+                        found = dict(entries)
+                        break
+        return [(name, target) for target, name in found.items()]
+
+    def breadcrumb(self) -> str:
+        """The 当前位置 trail, read and then removed so its links are not taken for list items."""
+        node = None
+        if _CRUMB_WORDS.search(self.raw):
+            labelled = [n for n in self.tree.css(":lexbor-contains(\"位置\")") if _CRUMB_WORDS.search(_text(n))]
+            if labelled:
+                node = min(labelled, key=lambda n: len(_text(n)))
+                while _visible_length(_CRUMB_WORDS.split(_text(node))[-1].strip(" :：")) < 2:
+                    parent = node.parent
+                    if parent is None or parent.tag in _TOP_TAGS or len(_text(parent)) > 160:
+                        break
+                    node = parent
+        if node is None:
+            for candidate in self.tree.css(_CRUMB_SELECTOR):
+                text = _text(candidate)
+                if len(text) <= 160 and _CRUMB_SEPARATORS.search(text):
+                    node = candidate
+                    break
+        if node is None:
+            return ""
+        text = _text(node)
+        if len(text) <= 160 and node.tag not in _TOP_TAGS:
+            node.decompose()
+        return text
+
+    def strip_regions(self) -> None:
+        """Drop header, navigation and footer: their dates (今天是…, © 2020, ICP) are not publications."""
+        _decompose_outermost(self.tree.css(", ".join(sorted(_SKIP_TAGS))))
+        regions = [r for r in self.tree.css(_REGION_SELECTOR) if "tab" not in (r.attributes.get("class") or "").lower()]
+        _decompose_outermost(regions)
+
+    # -- items ------------------------------------------------------------------------------------
+
+    def index_anchors(self) -> list[tuple[LexborNode, str, str, list[LexborNode]]]:
+        """Main links (a title of five or more characters) and the ancestors each one sits in."""
+        body = self.tree.body
+        if body is None:
+            return []
+        mains = []
+        title_headings: set[int] = set()
+        for anchor in body.css("a[href]"):
+            text = _text(anchor)
+            if _is_more(anchor, text):
+                self.more_urls[anchor.mem_id] = self.resolve(anchor.attributes.get("href"))
+                self._mark(anchor)
+                continue
+            title = text
+            attr = (anchor.attributes.get("title") or "").strip()
+            if attr and (not title or title.endswith(("...", "…", "..")) or len(attr) > len(title) and attr.startswith(title[:4])):
+                title = attr
+            if _visible_length(title) < 5 or parse_date_element(title, self.as_of):
+                continue
+            target = self.resolve(anchor.attributes.get("href"))
+            if target is None:
+                continue
+            chain = []
+            node = anchor.parent
+            while node is not None and node.tag not in ("body", "html"):
+                chain.append(node)
+                self.counts[node.mem_id] = self.counts.get(node.mem_id, 0) + 1
+                if node.tag in _H_TAGS:
+                    title_headings.add(node.mem_id)
+                node = node.parent
+            self.main_ids.add(anchor.mem_id)
+            mains.append((anchor, title, target, chain))
+        for heading in body.css(", ".join(sorted(_H_TAGS))):
+            if heading.mem_id not in title_headings:
+                self._mark(heading)
+        return mains
+
+    def _mark(self, node: LexborNode) -> None:
+        parent = node.parent
+        while parent is not None and parent.tag not in ("body", "html"):
+            self.marked.add(parent.mem_id)
+            parent = parent.parent
+
+    def _container(self, anchor: LexborNode, chain: list[LexborNode]) -> LexborNode:
+        """The item an anchor belongs to: the largest ancestor holding no other main link (li, tr, dd …)."""
+        container = anchor
+        for node in chain[:6]:
+            if self.counts.get(node.mem_id, 0) > 1 or node.mem_id in self.marked or node.tag in _TOP_TAGS:
+                break
+            container = node
+            if node.tag in _ITEM_TAGS:
+                break
+        return container
+
+    def _holds_items(self, node: LexborNode) -> bool:
+        return node.mem_id in self.main_ids or node.mem_id in self.counts
+
+    def _date_column(self, row: LexborNode) -> int | None:
+        """In a table list with a header row, the index of the 发布日期 cell (not 成文日期)."""
+        table = row.parent
+        while table is not None and table.tag != "table":
+            table = table.parent
+        if table is None:
+            return None
+        if table.mem_id not in self._date_columns:
+            index = None
+            header = table.css_first("tr")
+            if header is not None and not self._holds_items(header):
+                cells = [_text(c) for c in header.iter() if c.tag in ("td", "th")]
+                for pattern in (_PUB_HEADER, _DOC_HEADER):
+                    index = next((i for i, cell in enumerate(cells) if len(cell) <= 8 and pattern.search(cell)), None)
+                    if index is not None:
+                        break
+            self._date_columns[table.mem_id] = index
+        return self._date_columns[table.mem_id]
+
+    def _date_in(self, container: LexborNode, anchor: LexborNode, chain_ids: set[int]) -> date | None:
+        if container.tag == "tr":
+            column = self._date_column(container)
+            if column is not None:
+                cells = [c for c in container.iter() if c.tag in ("td", "th")]
+                if column < len(cells):
+                    found = parse_date_element(_text(cells[column]), self.as_of)
+                    if found is not None:
+                        return found
+        inside: list[LexborNode] = []
+        for node in container.traverse():
+            if node.mem_id == container.mem_id or node.mem_id in chain_ids or node.mem_id == anchor.mem_id:
+                continue
+            if node.tag in _SKIP_TAGS:
+                continue
+            if self._inside(node, anchor):
+                inside.append(node)
+                continue
+            found = self._date_of_element(node)
+            if found is not None:
+                return found
+        for node in inside:
+            found = self._date_of_element(node)
+            if found is not None:
+                return found
+        rest = _text(container)
+        title = _text(anchor)
+        if title:
+            rest = rest.replace(title, " ", 1)
+        return parse_date(rest, self.as_of, yearless=len(rest) <= 40)
+
+    @staticmethod
+    def _inside(node: LexborNode, anchor: LexborNode) -> bool:
+        parent = node.parent
+        while parent is not None:
+            if parent.mem_id == anchor.mem_id:
+                return True
+            if parent.tag in _ITEM_TAGS or parent.tag in _TOP_TAGS:
+                return False
+            parent = parent.parent
+        return False
+
+    def _date_of_element(self, node: LexborNode) -> date | None:
+        text = _text(node)
+        if not text or len(text) > 80:
+            return None
+        found = parse_date_element(text, self.as_of)
+        if found is None:
+            marks = ((node.attributes.get("class") or "") + " " + (node.attributes.get("id") or "")).lower()
+            if node.tag == "time" or any(hint in marks for hint in _DATE_HINT):
+                found = parse_date(text, self.as_of, yearless=True)
+        return found
+
+    def _date_beside(self, container: LexborNode, backwards: bool) -> date | None:
+        """The date written next to an item that has no element of its own: ``<a>…</a> 2020-10-12<br>``."""
+        pieces: list[str] = []
+        node = container.prev if backwards else container.next
+        for _ in range(8):
+            if node is None:
+                break
+            if node.is_element_node:
+                if node.tag == "br" or self._holds_items(node) or node.mem_id in self.more_urls:
+                    break
+                if node.tag not in _SKIP_TAGS:
+                    pieces.append(_text(node))
+            elif node.is_text_node:
+                pieces.append((node.text_content or "").strip())
+            if sum(len(p) for p in pieces) > 60:
+                break
+            node = node.prev if backwards else node.next
+        text = " ".join(p for p in (reversed(pieces) if backwards else pieces) if p)
+        if not text:
+            return None
+        return parse_date_element(text, self.as_of) or parse_date(text, self.as_of, yearless=len(text) <= 40)
+
+    def groups(self) -> list[_Group]:
+        """Items grouped by the list that holds them (ul, tbody, div of ``<a>`` + date lines …)."""
+        groups: dict[int, _Group] = {}
+        for anchor, title, target, chain in self.index_anchors():
+            container = self._container(anchor, chain)
+            chain_ids = {n.mem_id for n in chain}
+            when = None
+            if container is not anchor:
+                when = self._date_in(container, anchor, chain_ids)
+            if when is None:
+                when = self._date_beside(container, backwards=False)
+            if when is None and container is anchor:
+                when = self._date_beside(container, backwards=True)
+            holder = container.parent
+            if holder is None:
+                continue
+            group = groups.get(holder.mem_id)
+            if group is None:
+                group = groups[holder.mem_id] = _Group(holder, container)
+            group.items.append((Item(title, target, when), container))
+        return list(groups.values())
+
+    # -- headings ---------------------------------------------------------------------------------
+
+    def heading(self, group: _Group) -> _Heading | None:
+        """The column name over a list: a heading before it, climbing out of the block up to six levels."""
+        for child in group.node.iter():
+            if child.mem_id == group.first.mem_id or self._holds_items(child):
+                break
+            found = self._heading_of(child, group.first, group)
+            if found is not None:
+                return found
+        path = group.node
+        for _ in range(6):
+            parent = path.parent
+            if parent is None or parent.tag in ("html",):
+                return None
+            sibling = path.prev
+            checked = 0
+            while sibling is not None and checked < 6:
+                if sibling.is_element_node and sibling.tag not in _SKIP_TAGS:
+                    checked += 1
+                    if not self._holds_items(sibling):
+                        found = self._heading_of(sibling, path, group)
+                        if found is not None:
+                            return found
+                sibling = sibling.prev
+            if parent.tag == "body":
+                return None
+            path = parent
+        return None
+
+    def _heading_node(self, node: LexborNode) -> LexborNode | None:
+        if node.tag in _H_TAGS or node.tag == "caption":
+            return node
+        marks = ((node.attributes.get("class") or "") + " " + (node.attributes.get("id") or "")).lower()
+        if any(hint in marks for hint in _HEADING_HINT):
+            return node
+        inner = node.css_first(_HEADING_SELECTOR)
+        if inner is not None:
+            return inner
+        if node.tag in _PLAIN_HEADING_TAGS and len(node.css("a")) <= 2:
+            return node
+        return None
+
+    def _heading_of(self, sibling: LexborNode, path: LexborNode, group: _Group) -> _Heading | None:
+        node = self._heading_node(sibling)
+        if node is None:
+            return None
+        tabs = self._tabs(node)
+        if len(tabs) >= 2:
+            return self._tab_heading(sibling, node, tabs, group)
+        name = _clean_label(node)
+        if not _valid_name(name) or find_dates(name, self.as_of, yearless=True):
+            return None
+        url = None
+        for anchor in node.css("a[href]"):
+            if anchor.mem_id in self.more_urls:
+                continue
+            if _clean_label(anchor) == name or url is None:
+                url = self.resolve(anchor.attributes.get("href"))
+        more = self._more_near(sibling, path)
+        return _Heading(name, more or url, (node.mem_id, 0))
+
+    def _tabs(self, node: LexborNode) -> list[tuple[str, str | None]]:
+        """Tab labels of a tabbed box (通知公告 | 政策文件 | 政策解读 in one heading bar)."""
+        for selector in ("li", "a", "span"):
+            labels = []
+            for label in node.css(selector):
+                anchor = label if label.tag == "a" else label.css_first("a[href]")
+                if anchor is not None and anchor.mem_id in self.more_urls:
+                    continue
+                name = _clean_label(label)
+                if _valid_name(name) and len(name) <= 12:
+                    target = self.resolve(anchor.attributes.get("href")) if anchor is not None else None
+                    labels.append((name, target))
+            if len(labels) >= 2:
+                return labels
+        return []
+
+    def _tab_heading(
+        self, sibling: LexborNode, node: LexborNode, tabs: list[tuple[str, str | None]], group: _Group
+    ) -> _Heading:
+        following = []
+        nxt = sibling.next
+        while nxt is not None:
+            if nxt.is_element_node and nxt.tag not in _SKIP_TAGS and nxt.mem_id not in self.more_urls:
+                following.append(nxt)
+            nxt = nxt.next
+        if len(following) == 1:
+            children = [c for c in following[0].iter() if c.tag not in _SKIP_TAGS]
+            if len(children) >= len(tabs):
+                following = children
+        ancestors = set()
+        up: LexborNode | None = group.node
+        while up is not None:
+            ancestors.add(up.mem_id)
+            up = up.parent
+        panels = [p for p in following if self._holds_items(p) or not p.css_first("a[href]")]
+        index = next((i for i, panel in enumerate(panels) if panel.mem_id in ancestors), 0)
+        index = min(index, len(tabs) - 1)
+        name, label_url = tabs[index]
+        more = None
+        if index < len(panels):
+            more = next(
+                (self.more_urls[a.mem_id] for a in panels[index].css("a[href]") if a.mem_id in self.more_urls), None
+            )
+        return _Heading(name, more or label_url, (node.mem_id, index))
+
+    def _more_near(self, sibling: LexborNode, path: LexborNode) -> str | None:
+        """The block's "更多" link: in the heading, between heading and list, in the list, or just after it."""
+        places = [sibling]
+        between = sibling.next
+        while between is not None and between.mem_id != path.mem_id:
+            places.append(between)
+            between = between.next
+        places.append(path)
+        after = path.next
+        for _ in range(3):
+            if after is None:
+                break
+            if after.is_element_node:
+                if self._holds_items(after) or self._heading_node(after) is not None and not after.css_first("a[href]"):
+                    break
+                places.append(after)
+            after = after.next
+        for place in places:
+            if not place.is_element_node:
+                continue
+            if place.mem_id in self.more_urls:
+                return self.more_urls[place.mem_id]
+            for anchor in place.css("a[href]"):
+                if anchor.mem_id in self.more_urls:
+                    return self.more_urls[anchor.mem_id]
+        return None
+
+
+def _decompose_outermost(nodes: list[LexborNode]) -> None:
+    """Remove nodes from the tree, each once: a node inside another removed node goes with it."""
+    chosen = {n.mem_id for n in nodes}
+    outermost = []
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in chosen:
+            parent = parent.parent
+        if parent is None:
+            outermost.append(node)
+    for node in outermost:
+        node.decompose()
+
+
+def _is_root(url: str) -> bool:
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    return bool(_ROOT_PATH.fullmatch(path))
+
+
+def _name_from_title(title: str, site_name: str | None) -> str:
+    parts = [p for p in _TITLE_SPLIT.split(title) if p.strip()]
+    for part in parts:
+        if part != site_name:
+            return _WS.sub("", part)
+    return _WS.sub("", title)
+
+
+def _latest(items: list[Item], as_of: date) -> date | None:
+    return max((i.date for i in items if i.date is not None and i.date <= as_of), default=None)
+
+
+def _unique_items(entries: list[tuple[Item, LexborNode]]) -> list[Item]:
+    seen: set[str] = set()
+    items = []
+    for item, _ in entries:
+        if item.url not in seen:
+            seen.add(item.url)
+            items.append(item)
+    return items
+
+
+def extract_page(
+    body: bytes | str,
+    url: str,
+    as_of: date,
+    content_type: str | None = None,
+    *,
+    overrides: Mapping[str, str] | None = None,
+) -> PageExtract:
+    """Read one fetched page as the freshness check sees it (homepage, column list page or article).
+
+    ``as_of`` is the day the page was fetched: yearless dates ([10-12]) are read against it and
+    dates after it are reported in ``future_dates`` instead of counting as updates (V1(e)).
+    ``overrides`` is the site's manual column binding passed to :func:`classify_column`.
+    """
+    if isinstance(body, bytes):
+        html, encoding = decode_html(body, content_type)
+    else:
+        html, encoding = body, "utf-8"
+    reader = _Reader(html, url, as_of, overrides)
+    meta = reader.meta
+    title = reader.title()
+    links = reader.links()
+    nav = reader.nav()
+    crumb = reader.breadcrumb()
+    reader.strip_regions()
+    main_text = _text(reader.tree.body) if reader.tree.body is not None else ""
+    raw_pagination = "createPageHTML" in html or "<nextgroup" in html
+    pagination = raw_pagination or bool(_PAGINATION.search(main_text))
+    groups = reader.groups()
+    all_items = [item for group in groups for item, _ in group.items]
+    item_urls = {item.url for item in all_items if item.date is not None}
+    consult = [
+        (text, target)
+        for target, text in links
+        if len(text) <= 12 and target not in item_urls and is_consult_channel(text)
+    ]
+
+    future = sorted({i.date for i in all_items if i.date is not None and i.date > as_of})
+    pub_meta = parse_date(meta.get("PubDate", ""), as_of) if meta.get("PubDate") else None
+    labelled = labelled_dates(main_text, as_of)
+    dated_groups = [g for g in groups if g.dated]
+    total_dated = sum(g.dated for g in dated_groups)
+    dominant = max(dated_groups, key=lambda g: (g.dated, len(g.items)), default=None)
+    strong_detail = bool(pub_meta or meta.get("ArticleTitle"))
+    weak_detail = 1 <= len(labelled) <= 2
+    listy = pagination or (dominant is not None and dominant.dated >= 3)
+    is_detail = (strong_detail and not pagination) or (
+        weak_detail and (not listy or bool(_DETAIL_MARKS.search(main_text))) and not pagination
+    )
+
+    def finish(latest: date | None, columns: list[Column], is_list: bool, blank: bool) -> PageExtract:
+        return PageExtract(
+            url=url, encoding=encoding, title=title, latest=latest, links=links, columns=columns, nav=nav,
+            meta=meta, future_dates=sorted(set(future)), consult_links=consult, is_list_page=is_list, blank=blank,
+        )
+
+    if is_detail:
+        own = pub_meta or (labelled[0] if labelled else None)
+        if own is not None and own > as_of:
+            future = sorted(set(future) | {own})
+            own = None
+        return finish(own, [], False, False)
+
+    page_latest = _latest(all_items, as_of)
+    if pub_meta is not None:
+        if pub_meta > as_of:
+            future = sorted(set(future) | {pub_meta})
+        elif page_latest is None or pub_meta > page_latest:
+            page_latest = pub_meta
+
+    column_name = meta.get("ColumnName", "").strip()
+    signals = bool(crumb) or (bool(column_name) and column_name not in _HOME_COLUMN_NAMES)
+    blank_text = bool(_BLANK.search(main_text))
+    headings = {id(g): reader.heading(g) for g in dated_groups}
+    named = {h.key for h in headings.values() if h is not None}
+    share = dominant.dated / total_dated if dominant is not None else 0.0
+    is_list = not _is_root(url) and (
+        pagination
+        or (signals and (total_dated == 0 or share >= 2 / 3))
+        or (blank_text and (signals or total_dated == 0) and len(named) <= 1)
+        or (dominant is not None and dominant.dated >= 3 and share >= 0.8)
+    )
+    if is_list:
+        segments = split_breadcrumb(crumb)
+        name = column_name or (segments[-1] if segments else "") or _name_from_title(title, meta.get("SiteName"))
+        items = _list_items(reader, groups, dominant, headings, name, blank_text)
+        column = Column(
+            name=name,
+            type=classify_column(name, crumb, overrides=overrides, url=url),
+            url=url,
+            items=items,
+            latest=_latest(items, as_of),
+        )
+        return finish(page_latest, [column], True, not items)
+
+    blocks: dict[tuple[int, int], tuple[_Heading, list[tuple[Item, LexborNode]]]] = {}
+    for group in dated_groups:
+        heading = headings[id(group)]
+        if heading is not None:
+            blocks.setdefault(heading.key, (heading, []))[1].extend(group.items)
+    columns = []
+    for heading, entries in blocks.values():
+        items = _unique_items(entries)
+        columns.append(
+            Column(
+                name=heading.name,
+                type=classify_column(heading.name, overrides=overrides, url=heading.url),
+                url=heading.url,
+                items=items,
+                latest=_latest(items, as_of),
+            )
+        )
+    return finish(page_latest, columns, False, False)
+
+
+def _list_items(
+    reader: _Reader,
+    groups: list[_Group],
+    dominant: _Group | None,
+    headings: dict[int, _Heading | None],
+    name: str,
+    blank_text: bool,
+) -> list[Item]:
+    """The items of a list page: its dominant list, with the lists beside it under the same heading.
+
+    A page that says 暂无信息 while the only dated list sits under another heading (a sidebar of
+    热点信息) is a blank column.
+    """
+    chosen = dominant
+    if chosen is not None and blank_text:
+        heading = headings.get(id(chosen))
+        if heading is not None and heading.name != name:
+            return []
+    if chosen is None:
+        if blank_text:
+            return []
+        titled = [
+            g for g in groups
+            if len(g.items) >= 2 and sum(_visible_length(i.title) for i, _ in g.items) / len(g.items) >= 10
+        ]
+        chosen = max(titled, key=lambda g: len(g.items), default=None)
+        if chosen is None:
+            return []
+    parent = chosen.node.parent
+    key = headings.get(id(chosen)) or reader.heading(chosen)
+    entries: list[tuple[Item, LexborNode]] = []
+    for group in groups:
+        beside = (
+            parent is not None
+            and group.node.parent is not None
+            and group.node.parent.mem_id == parent.mem_id
+            and (group.dated > 0) == (chosen.dated > 0)
+        )
+        same_heading = key is not None and group.dated and headings.get(id(group)) == key
+        if group is chosen or beside or same_heading:
+            entries.extend(group.items)
+    return _unique_items(entries)
+
+
+def extract_contract(page: PageExtract) -> dict:
+    """The ``govinspect extract --json`` document of design.md."""
+    return {
+        "latest": page.latest.isoformat() if page.latest else None,
+        "links": len(page.links),
+        "columns": [
+            {
+                "name": column.name,
+                "type": column.type,
+                "latest": column.latest.isoformat() if column.latest else None,
+                "items": len(column.items),
+            }
+            for column in page.columns
+        ],
+    }
+
+
+def extract_file(path: Path, url: str, as_of: date | None = None) -> dict:
+    """``govinspect extract PAGE.html --url URL [--as-of]``: a saved page read as of the day it was fetched."""
+    page = extract_page(Path(path).read_bytes(), url, as_of or date.today())
+    return extract_contract(page)
