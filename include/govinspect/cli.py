@@ -74,6 +74,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from govinspect.scoring.engine import ObservationsError, load_rubric, score_observations
+    from govinspect.scoring.rubric import RubricError
 
     try:
         observations = json.loads(Path(args.observations).read_text(encoding="utf-8"))
@@ -85,6 +86,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         result = score_observations(observations, rubric)
     except ObservationsError as exc:
         print(f"error: {args.observations}: {exc}", file=sys.stderr)
+        return 1
+    except RubricError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
     return 0

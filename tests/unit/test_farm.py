@@ -317,8 +317,12 @@ def test_busy_port_is_reported(farm: FarmHandle) -> None:
 
 def test_command_line_prints_connect_to_and_stops_on_sigterm() -> None:
     env = {**os.environ, "PYTHONPATH": str(INCLUDE)}
-    process = subprocess.Popen([sys.executable, "-m", "govinspect.demo.farm", "--today", "2020-10-15", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    command = [sys.executable, "-m", "govinspect.demo.farm", "--today", "2020-10-15", "--port", "0"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as process:
+        _serve_then_terminate(process)
+
+
+def _serve_then_terminate(process: subprocess.Popen[str]) -> None:
     try:
         line = process.stdout.readline().strip() if process.stdout else ""
         match = re.fullmatch(r"www\.etkqq\.gov\.cn:80:127\.0\.0\.1:(\d+),.*zwfw\.etkqq\.gov\.cn:80:127\.0\.0\.1:(\d+)", line)

@@ -189,7 +189,7 @@ def _grid_lines(text: str, first_indent: float = 2) -> list[str]:
         text, fonts.body, 16, LEADING, first_indent=first_indent * BLOCK_WIDTH / 28, char_space=GRID_SPACE
     )
     block.wrap(BLOCK_WIDTH, BLOCK_HEIGHT)
-    return [line.text for line in block._lines]
+    return [line.text for line in block.lines]
 
 
 def test_grid_holds_22_lines_of_28_characters() -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date, timedelta
 from typing import Any
 
 from govinspect.scoring import load_rubric, score_observations
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_scoring_support import days_before, document
 
@@ -89,8 +90,6 @@ def websites(draw: st.DrawFn) -> dict[str, Any]:
 def _older(date_text: str | None, days: int) -> str | None:
     if date_text is None:
         return None
-    from datetime import date, timedelta
-
     return (date.fromisoformat(date_text) - timedelta(days=days)).isoformat()
 
 
@@ -168,7 +167,7 @@ def rank(result: dict[str, Any]) -> tuple[int, float]:
     return (0, 0.0) if result["score"] is None else (1, result["score"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(site=websites(), rubric=st.sampled_from(RUBRICS))
 def test_score_is_bounded(site: dict[str, Any], rubric: str) -> None:
     result = score_observations(document([site], indicator_set=rubric))["websites"][0]
@@ -184,7 +183,7 @@ def test_score_is_bounded(site: dict[str, Any], rubric: str) -> None:
             assert result["deduction_part"] > 80 and site["kind"] == "portal"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(site=websites(), problem=problems(), rubric=st.sampled_from(RUBRICS))
 def test_adding_a_problem_never_raises_the_score(site: dict[str, Any], problem: Any, rubric: str) -> None:
     before = score_observations(document([site], indicator_set=rubric))["websites"][0]
@@ -197,7 +196,7 @@ def test_adding_a_problem_never_raises_the_score(site: dict[str, Any], problem: 
         assert after["verdict"] == "fail"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     sites=st.lists(websites(), min_size=1, max_size=4),
     ages_=st.lists(maybe_age, max_size=6),
@@ -225,7 +224,7 @@ def test_same_input_same_output(sites: list[dict[str, Any]], ages_: list[int | N
     )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(age=ages, extra=st.integers(min_value=1, max_value=100))
 def test_an_older_last_post_never_turns_a_fail_into_a_pass(age: int, extra: int) -> None:
     def verdict(days: int) -> str:

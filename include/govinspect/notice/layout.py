@@ -187,6 +187,11 @@ class GridText(Flowable):
         self._lines: list[Line] = lines or []
         self._width = 0.0
 
+    @property
+    def lines(self) -> list[Line]:
+        """The lines as last laid out by :meth:`wrap`."""
+        return list(self._lines)
+
     def measure(self, text: str) -> float:
         """Advance of ``text`` including the grid spacing after each character."""
         return text_width(text, self.font, self.size, self.char_space) + self.char_space if text else 0.0

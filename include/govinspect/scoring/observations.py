@@ -18,7 +18,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -193,8 +193,8 @@ class Manual:
     raw: dict[str, Any]
     path: str
     bonus: Fraction = Fraction(0)
-    vetoes: list[ManualVeto] = field(default_factory=list)
-    deductions: list[ManualDeduction] = field(default_factory=list)
+    vetoes: tuple[ManualVeto, ...] = ()
+    deductions: tuple[ManualDeduction, ...] = ()
 
     def flag(self, name: str) -> bool:
         """A boolean manual flag; absent or null means not established."""
@@ -218,24 +218,38 @@ def _manual(value: Any, path: str) -> Manual:
     manual = Manual(raw, path)
     if raw.get("bonus") is not None:
         manual.bonus = as_number(raw["bonus"], f"{path}.bonus")
-    for index, item in enumerate(as_list(raw.get("vetoes") or [], f"{path}.vetoes")):
-        at = f"{path}.vetoes[{index}]"
+    if raw.get("vetoes"):
+        manual.vetoes = tuple(_manual_vetoes(raw["vetoes"], f"{path}.vetoes"))
+    if raw.get("deductions"):
+        manual.deductions = tuple(_manual_deductions(raw["deductions"], f"{path}.deductions"))
+    return manual
+
+
+def _manual_vetoes(value: Any, path: str) -> list[ManualVeto]:
+    vetoes = []
+    for index, item in enumerate(as_list(value, path)):
+        at = f"{path}[{index}]"
         if isinstance(item, str):
-            manual.vetoes.append(ManualVeto(as_text(item, at, required=True), ""))
+            vetoes.append(ManualVeto(as_text(item, at, required=True), ""))
         else:
             item = as_object(item, at)
-            manual.vetoes.append(
+            vetoes.append(
                 ManualVeto(
                     as_text(item.get("rule"), f"{at}.rule", True),
                     as_text(item.get("evidence"), f"{at}.evidence"),
                 )
             )
-    for index, item in enumerate(as_list(raw.get("deductions") or [], f"{path}.deductions")):
-        at = f"{path}.deductions[{index}]"
+    return vetoes
+
+
+def _manual_deductions(value: Any, path: str) -> list[ManualDeduction]:
+    deductions = []
+    for index, item in enumerate(as_list(value, path)):
+        at = f"{path}[{index}]"
         item = as_object(item, at)
         if "points" not in item:
             raise ObservationsError(f"{at}.points", "missing")
-        manual.deductions.append(
+        deductions.append(
             ManualDeduction(
                 rule=as_text(item.get("rule"), f"{at}.rule") or "manual",
                 indicator=as_text(item.get("indicator"), f"{at}.indicator", required=True),
@@ -244,7 +258,7 @@ def _manual(value: Any, path: str) -> Manual:
                 path=at,
             )
         )
-    return manual
+    return deductions
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "rubrics"
@@ -308,7 +309,7 @@ class _Reader:
     def has(self, key: str) -> bool:
         return key in self.table
 
-    def str(self, key: str, default: str | None = None) -> str:
+    def text(self, key: str, default: str | None = None) -> str:
         value = self.table.get(key, default)
         if value is None:
             raise self.fail(key, "missing")
@@ -330,7 +331,7 @@ class _Reader:
     def opt_number(self, key: str, minimum: Fraction | int | None = 0) -> Fraction | None:
         return self.number(key, minimum=minimum) if key in self.table else None
 
-    def int(self, key: str, default: int | None = None, minimum: int = 0) -> int:
+    def whole(self, key: str, default: int | None = None, minimum: int = 0) -> int:
         value = self.table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(
@@ -353,7 +354,7 @@ class _Reader:
         return list(value)
 
     def confidence(self) -> str:
-        tag = self.str("confidence")
+        tag = self.text("confidence")
         if tag not in CONFIDENCE_TAGS:
             raise self.fail(
                 "confidence", f"unknown tag {tag!r} (expected one of {', '.join(CONFIDENCE_TAGS)})"
@@ -428,7 +429,7 @@ _RULE_KEYS = {
 _VETO_KEYS = {"title", "test", "confidence", "source", "enabled", "note"}
 
 
-def _params(reader: _Reader, schema: dict[str, tuple[str, bool]], skip: set[str]) -> dict[str, Any]:
+def _params(reader: _Reader, schema: dict[str, tuple[str, bool]], skip: set[str]) -> Mapping[str, Any]:
     for key in reader.table:
         if key not in schema and key not in skip:
             raise reader.fail(key, f"unknown key (expected one of {', '.join(sorted(schema))})")
@@ -446,7 +447,7 @@ def _params(reader: _Reader, schema: dict[str, tuple[str, bool]], skip: set[str]
                 raise reader.fail(key, "must be a ratio in (0, 1]")
             params[key] = value
         elif kind == "int":
-            params[key] = reader.int(key)
+            params[key] = reader.whole(key)
         elif kind == "ints":
             value = reader.table[key]
             if not isinstance(value, list) or not all(
@@ -459,13 +460,13 @@ def _params(reader: _Reader, schema: dict[str, tuple[str, bool]], skip: set[str]
         elif kind == "types":
             params[key] = frozenset(reader.str_list(key, allowed=COLUMN_TYPES))
         elif kind == "field":
-            value = reader.str(key)
+            value = reader.text(key)
             if not _FIELD_RE.match(value):
                 raise reader.fail(
                     key, f"expected a dotted field path such as dead_links.homepage, got {value!r}"
                 )
             params[key] = tuple(value.split("."))
-    return params
+    return MappingProxyType(params)
 
 
 def _build_entity(file: str, root: _Reader, entity: str) -> EntityRubric:
@@ -480,7 +481,7 @@ def _build_entity(file: str, root: _Reader, entity: str) -> EntityRubric:
             continue
         indicators.append(
             Indicator(
-                reader.str("name"), reader.number("weight"), reader.confidence(), reader.str("note", "")
+                reader.text("name"), reader.number("weight"), reader.confidence(), reader.text("note", "")
             )
         )
     names = [i.name for i in indicators]
@@ -499,7 +500,7 @@ def _build_entity(file: str, root: _Reader, entity: str) -> EntityRubric:
         reader = veto_tables.sub(code)
         if raw.get("enabled", True) is False:
             continue
-        test = reader.str("test")
+        test = reader.text("test")
         schema = _VETO_TESTS[entity].get(test)
         if schema is None:
             raise reader.fail(
@@ -508,7 +509,7 @@ def _build_entity(file: str, root: _Reader, entity: str) -> EntityRubric:
             )
         params = _params(reader, schema, _VETO_KEYS)
         vetoes.append(
-            Veto(code, reader.str("title"), test, params, reader.confidence(), reader.str("source", ""))
+            Veto(code, reader.text("title"), test, params, reader.confidence(), reader.text("source", ""))
         )
 
     deductions: list[DeductionRule] = []
@@ -519,14 +520,14 @@ def _build_entity(file: str, root: _Reader, entity: str) -> EntityRubric:
         reader = _Reader(file, raw, f"{entity}.deductions[{index}]")
         if raw.get("enabled", True) is False:
             continue
-        measure = reader.str("measure")
+        measure = reader.text("measure")
         schema = _MEASURES[entity].get(measure)
         if schema is None:
             raise reader.fail(
                 "measure",
                 f"unknown measure {measure!r} for {entity} (expected one of {', '.join(_MEASURES[entity])})",
             )
-        indicator = reader.str("indicator")
+        indicator = reader.text("indicator")
         if indicator not in names:
             raise reader.fail(
                 "indicator", f"unknown indicator {indicator!r} (declared: {', '.join(names) or 'none'})"
@@ -537,16 +538,16 @@ def _build_entity(file: str, root: _Reader, entity: str) -> EntityRubric:
             raise reader.fail(wrong_key, f"measure {measure!r} takes {points_key!r}")
         deductions.append(
             DeductionRule(
-                id=reader.str("id"),
+                id=reader.text("id"),
                 indicator=indicator,
-                item=reader.str("item", ""),
-                title=reader.str("title"),
+                item=reader.text("item", ""),
+                title=reader.text("title"),
                 measure=measure,
                 params=_params(reader, schema, _RULE_KEYS),
                 points=reader.opt_number(points_key),
                 max_points=reader.opt_number("max_points"),
                 confidence=reader.confidence(),
-                source=reader.str("source", ""),
+                source=reader.text("source", ""),
             )
         )
     ids = [d.id for d in deductions]
@@ -556,10 +557,10 @@ def _build_entity(file: str, root: _Reader, entity: str) -> EntityRubric:
     no_services = None
     if entity == "websites" and table.has("no_services"):
         ns = table.sub("no_services")
-        mode = ns.str("mode")
+        mode = ns.text("mode")
         if mode not in ("rescale", "redistribute"):
             raise ns.fail("mode", "expected 'rescale' or 'redistribute'")
-        excluded = ns.str("indicator")
+        excluded = ns.text("indicator")
         if excluded not in names:
             raise ns.fail("indicator", f"unknown indicator {excluded!r}")
         if len(names) < 2 or sum(i.weight for i in indicators if i.name != excluded) <= 0:
@@ -569,7 +570,7 @@ def _build_entity(file: str, root: _Reader, entity: str) -> EntityRubric:
             excluded,
             mode,
             ns.confidence(),
-            ns.str("source", ""),
+            ns.text("source", ""),
         )
 
     windows: dict[str, int] = {}
@@ -578,7 +579,7 @@ def _build_entity(file: str, root: _Reader, entity: str) -> EntityRubric:
         for key in columns.table:
             if key not in COLUMN_TYPES:
                 raise columns.fail(key, f"unknown column type (expected one of {', '.join(COLUMN_TYPES)})")
-            windows[key] = columns.int(key)
+            windows[key] = columns.whole(key)
 
     bonus_kinds = None
     if table.has("bonus_kinds"):
@@ -599,7 +600,7 @@ def _build_entity(file: str, root: _Reader, entity: str) -> EntityRubric:
         vetoes=tuple(vetoes),
         deductions=tuple(deductions),
         no_services=no_services,
-        column_windows=windows,
+        column_windows=MappingProxyType(windows),
     )
 
 
@@ -615,7 +616,7 @@ def _build_units(root: _Reader) -> UnitRubric:
     account_weight = units.number("account_weight") if has_aw else None
     if website_weight is not None and account_weight is not None and website_weight + account_weight <= 0:
         raise units.fail("website_weight", "the weights must not both be 0")
-    annual_missing = units.str("annual_missing", "skip")
+    annual_missing = units.text("annual_missing", "skip")
     if annual_missing not in ("skip", "zero"):
         raise units.fail("annual_missing", "expected 'skip' or 'zero'")
     return UnitRubric(
@@ -634,19 +635,19 @@ def _build_units(root: _Reader) -> UnitRubric:
 def _build(data: dict[str, Any], path: Path, chain: tuple[str, ...]) -> Rubric:
     file = path.name
     root = _Reader(file, data, "")
-    version = root.int("format", minimum=1)
+    version = root.whole("format", minimum=1)
     if version != FORMAT_VERSION:
         raise root.fail("format", f"this version of govinspect reads format {FORMAT_VERSION}, not {version}")
-    name = root.str("name")
+    name = root.text("name")
     if not is_rubric_name(name):
         raise root.fail("name", "letters, digits, '.', '_' and '-' only")
-    decimals = root.int("score_decimals", 2)
+    decimals = root.whole("score_decimals", 2)
     if decimals > 6:
         raise root.fail("score_decimals", "must be ≤ 6")
     return Rubric(
         name=name,
-        title=root.str("title"),
-        source=root.str("source", ""),
+        title=root.text("title"),
+        source=root.text("source", ""),
         path=path,
         chain=chain,
         score_decimals=decimals,

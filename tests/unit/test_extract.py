@@ -1,0 +1,257 @@
+"""What the freshness check reads from saved pages: the ``govinspect extract`` contract and its details.
+
+Each page in tests/fixtures/pages/ has ``NAME.meta.json`` (the URL it was fetched from and the day)
+and ``NAME.expected.json`` (written by reading the page).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from govinspect.checks.freshness import (
+    PageExtract,
+    _resolve,
+    _Resolver,
+    extract_contract,
+    extract_file,
+    extract_page,
+)
+from govinspect.checks.html import decode_html, normalize_encoding
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+NAMES = sorted(p.name.removesuffix(".meta.json") for p in PAGES.glob("*.meta.json"))
+
+
+def _meta(name: str) -> dict:
+    return json.loads((PAGES / f"{name}.meta.json").read_text(encoding="utf-8"))
+
+
+def _page(name: str) -> PageExtract:
+    meta = _meta(name)
+    return extract_page((PAGES / f"{name}.html").read_bytes(), meta["url"], date.fromisoformat(meta["as_of"]))
+
+
+def test_fixture_set_is_complete() -> None:
+    assert len(NAMES) >= 12
+    for name in NAMES:
+        assert (PAGES / f"{name}.html").is_file()
+        assert (PAGES / f"{name}.expected.json").is_file()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_extract_matches_expected(name: str) -> None:
+    meta = _meta(name)
+    expected = json.loads((PAGES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    got = extract_file(PAGES / f"{name}.html", meta["url"], date.fromisoformat(meta["as_of"]))
+    assert got == expected
+
+
+def test_contract_shape() -> None:
+    got = extract_contract(_page("trs_portal_home"))
+    assert set(got) == {"latest", "links", "columns"}
+    assert all(set(c) == {"name", "type", "latest", "items"} for c in got["columns"])
+    assert json.loads(json.dumps(got)) == got
+
+
+def test_homepage_columns_links_and_channels() -> None:
+    page = _page("trs_portal_home")
+    assert not page.is_list_page and not page.blank
+    assert page.meta["SiteIDCode"] == "1305220001"
+    columns = {c.name: c for c in page.columns}
+    assert columns["要闻动态"].url == "http://www.lcx.gov.cn/xwzx/ywdt/"
+    assert columns["部门动态"].url == "http://www.lcx.gov.cn/xwzx/bmdt/"
+    assert columns["政策文件"].url == "http://www.lcx.gov.cn/xxgk/zcwj/"
+    assert columns["在线访谈"].url is None
+    # The title says 2020年10月1日; the item's own date element says [10-12].
+    first = columns["通知公告"].items[0]
+    assert first.date == date(2020, 10, 12)
+    assert first.title.startswith("关于2020年10月1日起实施《临城县城市市容和环境卫生管理办法》")
+    # Neither the header's 今天是2020年10月15日 nor the footer's © 2020 is an update.
+    assert page.latest == date(2020, 10, 14)
+    assert page.nav[:2] == [("首页", "http://www.lcx.gov.cn/"), ("政务公开", "http://www.lcx.gov.cn/zwgk/")]
+    assert page.consult_links == [
+        ("县长信箱", "http://www.lcx.gov.cn/hdjl/xzxx/"),
+        ("网上咨询", "http://www.lcx.gov.cn/hdjl/wszx/"),
+    ]
+    urls = [url for url, _ in page.links]
+    assert len(urls) == len(set(urls))
+    assert all(u.startswith(("http://", "https://")) and "#" not in u for u in urls)
+    assert ("https://beian.miit.gov.cn/", "冀ICP备05012345号") in page.links
+
+
+def test_gbk_pages_decode_with_gbk_only_characters() -> None:
+    home = _page("hanweb_home_gbk")
+    assert home.encoding == "gb18030"
+    titles = [i.title for c in home.columns for i in c.items]
+    assert any("王喆、李堃" in t for t in titles)
+    assert [name for name, _ in home.consult_links] == ["县长信箱", "部门信箱", "12345政务服务热线"]
+    old = _page("oldstyle_home_gb2312")
+    assert old.encoding == "gb18030"
+    assert "县长王镕深入企业调研指导复工复产工作" in [i.title for c in old.columns for i in c.items]
+    # Image buttons count by their alt text; 监督投诉 is not a consultation channel.
+    assert [name for name, _ in old.consult_links] == ["县长信箱", "在线咨询"]
+
+
+def test_table_list_reads_the_publication_column_not_the_document_date() -> None:
+    page = _page("jyh_xxgk_list_gbk")
+    (column,) = page.columns
+    assert [i.date for i in column.items] == [
+        date(2020, 10, 9), date(2020, 9, 18), date(2020, 7, 24), date(2020, 5, 29), date(2020, 2, 19), date(2020, 1, 6),
+    ]
+
+
+def test_year_boundary_and_future_dates() -> None:
+    page = _page("list_year_boundary")
+    (column,) = page.columns
+    dates = [i.date for i in column.items]
+    assert dates[:4] == [date(2021, 2, 1), date(2021, 1, 4), date(2021, 1, 2), date(2020, 12, 30)]
+    assert dates[-1] == date(2020, 1, 8)
+    assert page.future_dates == [date(2021, 2, 1)]
+    assert column.latest == date(2021, 1, 4)
+
+
+def test_blank_column_page() -> None:
+    page = _page("blank_column")
+    assert page.is_list_page and page.blank
+    assert page.columns[0].items == [] and page.columns[0].latest is None
+    # The sidebar's 热点信息 is on the page, so the page itself has a newest item.
+    assert page.latest == date(2020, 10, 10)
+
+
+def test_detail_page_is_dated_by_itself() -> None:
+    page = _page("trs_detail")
+    assert page.columns == [] and not page.is_list_page
+    assert page.meta["PubDate"] == "2020-10-12 09:30"
+    assert page.latest == date(2020, 10, 12)
+    gbk = _page("xxgk_detail_gbk")
+    assert gbk.latest == date(2020, 10, 9)
+
+
+def test_list_page_column_and_page_latest_differ() -> None:
+    page = _page("kaipu_list_zcjd")
+    assert page.is_list_page
+    assert page.columns[0].latest == date(2020, 7, 21)
+    assert page.latest == date(2020, 10, 13)
+
+
+def test_navigation_hub_homepage() -> None:
+    page = _page("nav_hub_home")
+    assert page.latest is None and page.columns == []
+    assert [name for name, _ in page.nav] == ["进入主站", "政务公开", "政务服务", "互动交流", "走进安宝"]
+
+
+def test_hanweb_data_island_outside_a_page() -> None:
+    html = """<html><head><meta name="ColumnName" content="通知公告"></head><body>
+    <div id="9"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/next"></a>]]></nextgroup>
+    <recordset><record><![CDATA[<li><a href="/art/2020/10/9/art_9_1.html">关于开展秋季征兵的通告</a><span>2020-10-09</span></li>]]></record>
+    <record><![CDATA[<li><a href="/art/2020/9/1/art_9_2.html">关于城区道路施工的通告</a><span>2020-09-01</span></li>]]></record>
+    </recordset></datastore></script></div></body></html>"""
+    page = extract_page(html, "http://www.x.gov.cn/col/col9/index.html", date(2020, 10, 15))
+    assert page.encoding == "utf-8"
+    assert extract_contract(page) == {
+        "latest": "2020-10-09",
+        "links": 2,
+        "columns": [{"name": "通知公告", "type": "notice", "latest": "2020-10-09", "items": 2}],
+    }
+
+
+def test_future_publication_date_is_flagged_not_counted() -> None:
+    html = '<html><head><meta name="PubDate" content="2020-12-01 08:00"></head><body><h1>某通知</h1></body></html>'
+    page = extract_page(html.encode(), "http://www.x.gov.cn/a/t20201201_1.html", date(2020, 10, 15))
+    assert page.latest is None
+    assert page.future_dates == [date(2020, 12, 1)]
+
+
+def test_overrides_reach_the_columns() -> None:
+    meta = _meta("trs_list_tzgg")
+    body = (PAGES / "trs_list_tzgg.html").read_bytes()
+    page = extract_page(body, meta["url"], date(2020, 10, 15), overrides={meta["url"]: "policy"})
+    assert page.columns[0].type == "policy"
+
+
+@pytest.mark.parametrize("body", [b"", b"\x00\xff\xfe" * 50, bytes(range(256)) * 4, "纯文本 2020-10-12".encode()])
+def test_anything_reads_without_raising(body: bytes) -> None:
+    page = extract_page(body, "http://www.x.gov.cn/", date(2020, 10, 15))
+    assert page.columns == [] and page.latest is None
+
+
+# -- decoding ------------------------------------------------------------------------------------
+
+GBK_PAGE = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>王喆 镕</body></html>'
+
+
+def test_decode_meta_gb2312_as_gb18030() -> None:
+    text, encoding = decode_html(GBK_PAGE.encode("gbk"))
+    assert encoding == "gb18030" and "王喆 镕" in text
+
+
+def test_decode_header_charset_first() -> None:
+    body = '<meta charset="gbk"><p>鄂托克前旗</p>'.encode("gbk")
+    assert decode_html(body, "text/html; charset=GBK") == ('<meta charset="gbk"><p>鄂托克前旗</p>', "gb18030")
+    text, encoding = decode_html("<p>鄂托克前旗</p>".encode(), 'text/html; charset="utf-8"')
+    assert (text, encoding) == ("<p>鄂托克前旗</p>", "utf-8")
+
+
+def test_decode_declaration_that_does_not_fit_gives_way() -> None:
+    # A server-wide UTF-8 header over a page saved in GBK: the page's own meta is right.
+    text, encoding = decode_html(GBK_PAGE.encode("gbk"), "text/html; charset=UTF-8")
+    assert encoding == "gb18030" and "王喆" in text
+    # Tomcat's ISO-8859-1 default says nothing about a Chinese page.
+    text, encoding = decode_html(GBK_PAGE.encode("gbk"), "text/html;charset=ISO-8859-1")
+    assert encoding == "gb18030" and "王喆" in text
+
+
+def test_decode_bom_and_detection() -> None:
+    text, encoding = decode_html("\ufeff<meta charset=gb2312><p>通知公告</p>".encode())
+    assert encoding == "utf-8" and text.startswith("<meta") and "通知公告" in text
+    undeclared = "<html><body><p>鄂托克前旗人民政府关于做好秋冬季森林草原防火工作的通知，各镇人民政府。</p></body></html>"
+    text, encoding = decode_html(undeclared.encode("gbk"))
+    assert "鄂托克前旗人民政府" in text
+    assert decode_html(undeclared.encode()) == (undeclared, "utf-8")
+
+
+def test_decode_truncated_and_broken_bytes() -> None:
+    body = "<p>通知公告".encode() + "通".encode()[:2]  # cut off mid-character by a size limit
+    text, encoding = decode_html(body, "text/html; charset=utf-8")
+    assert encoding == "utf-8" and text.startswith("<p>通知公告")
+    text, _ = decode_html(b"<meta charset=utf-8>\xff\xfe\xfa ok")
+    assert text.endswith("ok")
+    assert decode_html(b"") == ("", "utf-8")
+    assert decode_html(b"<meta charset=no-such-codec>abc") == ("<meta charset=no-such-codec>abc", "utf-8")
+
+
+def test_normalize_encoding() -> None:
+    assert normalize_encoding("GB2312") == "gb18030"
+    assert normalize_encoding("x-gbk") == "gb18030"
+    assert normalize_encoding("UTF8") == "utf-8"
+    assert normalize_encoding("big5") == "big5hkscs"
+    assert normalize_encoding("nonsense") is None
+
+
+# -- links ---------------------------------------------------------------------------------------
+
+BASES = [
+    "http://www.lcx.gov.cn/",
+    "http://www.lcx.gov.cn/xxgk/tzgg/index.html",
+    "http://www.lcx.gov.cn/a/b/c/t.html?x=1",
+    "https://WWW.X.gov.cn",
+    "http://h.gov.cn:8080/a/",
+]
+HREFS = [
+    "./", "../", "../../../../x.html", "./xwzx/a.html", "/col/col1/index.html", "http://Www.A.gov.cn",
+    "http://www.a.gov.cn/x#f", "HTTPS://A.B/c?d=1#e", "x.html", "x.html?", "?page=2", "#top", "//cdn.x.com/a.js",
+    "javascript:void(0)", "mailto:a@b.cn", "./a/../b.html", "a b.html", ".", "..", "/a/./b", "index_1.html",
+    "http://user@h.com/", "ftp://x/", "/x?y=/./z", "%2e%2e/x", "http:///x", " ./x.html\n", ".././x", "a:b/c",
+]
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_link_fast_path_agrees_with_urljoin(base: str) -> None:
+    resolver = _Resolver(base)
+    assert [resolver(h) for h in HREFS] == [_resolve(base, h) for h in HREFS]
+    assert resolver("javascript:void(0)") is None and resolver("#top") is None
+    assert _resolve(base, "HTTP://Www.A.gov.cn/x#y") == "http://www.a.gov.cn/x"
