@@ -1,5 +1,6 @@
 -- A unit's score for one quarter: the mean over the unit's websites and accounts.
--- A vetoed (不合格) website or account scores the rubric's vetoed score (0 nationally, 59 under 肇庆-2019);
+-- A vetoed (单项否决) website or account scores the rubric's vetoed score (0 nationally, 59 under 肇庆-2019),
+-- a website failing on points keeps its points;
 -- an account that passes scores 100; accounts whose state is unknown are left out and counted.
 with judged as (
     select
@@ -8,7 +9,7 @@ with judged as (
         entity_type,
         verdict,
         case
-            when verdict = 'fail' then cast(:vetoed_score as float)
+            when verdict = 'fail' and score is null then cast(:vetoed_score as float)
             when entity_type = 'account' then coalesce(score, 100.0)
             else score
         end as points
