@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
-from urllib.parse import urljoin
 
 from govinspect.demo import county
 from govinspect.demo.designed import COLUMNS, HANG, LETTERS, PORTAL, XXGK, ColumnSpec, DeadLink
@@ -742,8 +741,3 @@ _GUIDES = (("居民身份证换领", "旗公安局"), ("城乡居民基本医疗
 def _short(title: str, limit: int = 26) -> str:
     """Homepage blocks cut long titles the way CMS templates do."""
     return title if len(title) <= limit else title[: limit - 1] + "…"
-
-
-def absolute(page_url: str, href: str) -> str:
-    """A link as a crawler resolves it against the page it sits on."""
-    return urljoin(page_url, href)
