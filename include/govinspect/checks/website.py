@@ -18,6 +18,7 @@ from govinspect.checks.outcomes import PERMANENT, Outcome
 from govinspect.dates import find_dates
 from govinspect.net import FetchResult, HttpClient
 
+PAGE_SUFFIXES = ("", ".html", ".htm", ".shtml", ".jhtml", ".xhtml", ".jsp", ".php", ".asp", ".aspx", ".do", ".action")
 UNANSWERED_WORDS = re.compile(r"未回复|待回复|未答复|待答复|未办结|办理中|待处理|未处理")
 HEAD_FALLBACK = {403, 404, 405, 406, 501}
 
@@ -36,9 +37,10 @@ class SiteTarget:
 class CrawlBudget:
     """How much of a site one check may read: pages fetched, link checks, link depth."""
 
-    max_pages: int = 80
-    max_links: int = 1500
-    max_depth: int = 2
+    max_pages: int = 300
+    max_links: int = 3000
+    max_depth: int = 3
+    page_concurrency: int = 4
     link_concurrency: int = 8
 
 
@@ -61,6 +63,18 @@ def _site_domain(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def _listing_first(url: str) -> tuple[int, str]:
+    """Crawl order: section and list pages before articles, so a page budget still reaches every column."""
+    last = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+    return (0 if last == "" or last.startswith(("index", "default", "list", "col")) else 1, url)
+
+
+def _column_key(url: str) -> str:
+    """Pages of one column share a folder: index.html, index_1.html … are one column."""
+    url = urldefrag(url)[0]
+    return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
+
+
 def _in_site(url: str, domain: str) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     return host == domain or host.endswith("." + domain)
@@ -75,20 +89,53 @@ class _Crawler:
         self.domain = _site_domain(site.url)
         self.pages: dict[str, FetchResult] = {}
         self.extracts: dict[str, PageExtract] = {}
+        self.depth: dict[str, int] = {}
+        self._inflight: dict[str, asyncio.Task] = {}
+        self._slots = asyncio.Semaphore(budget.page_concurrency)
 
-    async def page(self, url: str) -> PageExtract | None:
+    async def page(self, url: str, depth: int = 1) -> PageExtract | None:
+        """Fetch and read one page of the site once per check (later calls share the first)."""
         url = urldefrag(url)[0]
-        if url in self.extracts:
-            return self.extracts[url]
-        if url in self.pages or len(self.pages) >= self.budget.max_pages:
+        self.depth[url] = min(depth, self.depth.get(url, depth))
+        if url in self._inflight:
+            return await self._inflight[url]
+        if len(self._inflight) >= self.budget.max_pages:
             return None
-        result = await self.client.fetch(url)
+        self._inflight[url] = asyncio.ensure_future(self._fetch(url))
+        return await self._inflight[url]
+
+    async def _fetch(self, url: str) -> PageExtract | None:
+        async with self._slots:
+            result = await self.client.fetch(url)
         self.pages[url] = result
         if result.outcome != Outcome.OK or not result.body:
+            return None
+        if "html" not in (result.content_type or "text/html") and not result.body.lstrip()[:1] == b"<":
             return None
         extract = extract_page(result.body, result.final_url or url, self.as_of, result.content_type)
         self.extracts[url] = extract
         return extract
+
+    def is_page(self, url: str) -> bool:
+        """An in-site link worth reading as a page (not an attachment or an image)."""
+        if not _in_site(url, self.domain):
+            return False
+        path = urlsplit(url).path.lower()
+        last = path.rsplit("/", 1)[-1]
+        suffix = last[last.rfind("."):] if "." in last else ""
+        return suffix in PAGE_SUFFIXES
+
+    async def crawl(self) -> None:
+        """Breadth-first through the site from the pages read so far, within the page and depth budget."""
+        for depth in range(1, self.budget.max_depth + 1):
+            frontier = sorted({
+                urldefrag(link)[0] for url, extract in list(self.extracts.items()) if self.depth.get(url, 0) == depth - 1
+                for link, _anchor in extract.links if self.is_page(link) and urldefrag(link)[0] not in self._inflight
+            }, key=_listing_first)
+            room = self.budget.max_pages - len(self._inflight)
+            if not frontier or room <= 0:
+                break
+            await asyncio.gather(*(self.page(link, depth) for link in frontier[:room]))
 
 
 async def check_website(
@@ -97,7 +144,7 @@ async def check_website(
     """Check one site as of ``as_of`` (the check point). Never raises for a site's own trouble."""
     budget = budget or CrawlBudget()
     crawler = _Crawler(client, site, as_of, budget)
-    home = await crawler.page(site.url)
+    home = await crawler.page(site.url, 0)
     fetched = crawler.pages.get(site.url)
     base = {
         "id": site.site_code,
@@ -123,9 +170,10 @@ async def check_website(
     columns: dict[str, dict[str, Any]] = {}
 
     async def read_column(col: Any, level: int) -> None:
-        key = col.url or f"{level}:{col.name}"
+        key = _column_key(col.url) if col.url else f"{level}:{col.name}"
         if key in columns:
             return
+        columns[key] = {}
         latest, items, blank = col.latest, len(col.items), False
         if col.url and _in_site(col.url, crawler.domain):
             listing = await crawler.page(col.url)
@@ -145,21 +193,28 @@ async def check_website(
             "url": col.url,
         }
 
-    for col in home.columns:
-        await read_column(col, 1)
+    await asyncio.gather(*(read_column(col, 1) for col in home.columns))
 
+    # Navigation hubs (政务公开, 互动交流 …): their column blocks are first-level columns of the site.
     hub_latest: list[date] = []
-    if budget.max_depth >= 2:
-        for _name, nav_url in home.nav:
-            if not _in_site(nav_url, crawler.domain) or urldefrag(nav_url)[0] == site.url:
-                continue
-            hub = await crawler.page(nav_url)
-            if hub is None or hub.is_list_page:
-                continue
-            if hub.latest:
-                hub_latest.append(hub.latest)
-            for col in hub.columns:
-                await read_column(col, 2)
+    nav_urls = [u for _name, u in home.nav if _in_site(u, crawler.domain) and urldefrag(u)[0] != site.url]
+    hubs = await asyncio.gather(*(crawler.page(u, 1) for u in nav_urls))
+    for hub in hubs:
+        if hub is None or hub.is_list_page:
+            continue
+        if hub.latest:
+            hub_latest.append(hub.latest)
+        await asyncio.gather(*(read_column(col, 1) for col in hub.columns))
+    await crawler.crawl()
+    # List pages met deeper in the site (a unit's 通知公告 on the 信息公开 platform …) are columns too.
+    for url, extract in sorted(crawler.extracts.items()):
+        if extract.is_list_page and extract.columns and _column_key(url) not in columns:
+            own = extract.columns[0]
+            columns[_column_key(url)] = {
+                "name": own.name, "type": own.type, "level": 1 if crawler.depth.get(url, 9) <= 1 else 2,
+                "latest": own.latest.isoformat() if own.latest else None,
+                "items": 0 if extract.blank else len(own.items), "url": url,
+            }
 
     homepage_latest = home.latest
     homepage_is_hub = not any(c.items for c in home.columns) and home.latest is None
