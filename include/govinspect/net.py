@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import socket
 import ssl
 import time
@@ -34,6 +35,7 @@ from govinspect.config import NetSettings
 
 DEFAULT_TIMEOUT = 15.0
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_PER_HOST_RATE = 10.0  # requests per second to one host; 0 turns the limit off
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 
@@ -131,6 +133,14 @@ def _classify_exception(exc: BaseException) -> tuple[Outcome, str]:
     raise exc
 
 
+def _retry_after(result: FetchResult) -> float | None:
+    """Seconds a 429 answer asks us to wait (delta-seconds form only; an HTTP date is not waited for)."""
+    if result.status != 429:
+        return None
+    value = result.headers.get("retry-after", "1").strip()
+    return float(value) if value.isdigit() else None
+
+
 def status_outcome(status: int) -> Outcome:
     if 400 <= status < 500:
         return Outcome.HTTP_4XX
@@ -151,6 +161,7 @@ class HttpClient:
         max_redirects: int = 10,
         limit: int = 64,
         limit_per_host: int = 4,
+        per_host_rate: float | None = -1.0,
     ) -> None:
         self.settings = settings or NetSettings.from_env()
         self.timeout = timeout
@@ -159,6 +170,24 @@ class HttpClient:
         self._limit = limit
         self._limit_per_host = limit_per_host
         self._session: aiohttp.ClientSession | None = None
+        if per_host_rate is not None and per_host_rate < 0:
+            per_host_rate = float(os.environ.get("GOVINSPECT_PER_HOST_RATE", DEFAULT_PER_HOST_RATE))
+        self._per_host_interval = 1.0 / per_host_rate if per_host_rate else 0.0
+        self._host_next: dict[str, float] = {}
+        self._host_locks: dict[str, asyncio.Lock] = {}
+        self.cache: dict[Any, Any] = {}  # results shared for the life of the client (one run): link checks, robots.txt
+
+    async def _polite(self, host: str) -> None:
+        """Space requests to one host at least ``1 / per_host_rate`` seconds apart."""
+        if not self._per_host_interval:
+            return
+        lock = self._host_locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            now = time.monotonic()
+            wait = self._host_next.get(host, now) - now
+            self._host_next[host] = max(now, self._host_next.get(host, now)) + self._per_host_interval
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     async def __aenter__(self) -> HttpClient:
         connector = aiohttp.TCPConnector(
@@ -205,11 +234,18 @@ class HttpClient:
         """
         assert self._session is not None, "use HttpClient as an async context manager"
         started = time.monotonic()
+        budget = self.timeout if timeout is None else timeout
         result = FetchResult(url=url, outcome=Outcome.NOT_CHECKED)
         limit = self.max_bytes if max_bytes is None else max_bytes
         try:
-            async with asyncio.timeout(self.timeout if timeout is None else timeout):
+            async with asyncio.timeout(budget):
                 await self._follow(url, method, limit, truncate, headers or {}, result)
+                retry_after = _retry_after(result)
+                if retry_after is not None and time.monotonic() - started + retry_after < budget:
+                    # 429 Too Many Requests: wait as told once, within the same deadline.
+                    await asyncio.sleep(retry_after)
+                    result = FetchResult(url=url, outcome=Outcome.NOT_CHECKED)
+                    await self._follow(url, method, limit, truncate, headers or {}, result)
         except Exception as exc:  # noqa: BLE001 - every network failure becomes an outcome
             result.outcome, result.detail = _classify_exception(exc)
         result.elapsed_ms = int((time.monotonic() - started) * 1000)
@@ -228,6 +264,7 @@ class HttpClient:
             if self._literal_blocked(current):
                 result.outcome, result.detail = Outcome.BLOCKED_PRIVATE_ADDRESS, f"{parts.hostname} is an internal address"
                 return
+            await self._polite(parts.hostname)
             async with self._session.request(method, current, allow_redirects=False, headers=headers) as response:
                 result.status = response.status
                 result.final_url = str(response.url)

@@ -74,7 +74,26 @@ class Server:
             request.transport.close()
             return web.Response(text="")
 
+        hits: dict[str, int] = {}
+        self.arrivals: list[float] = []
+
+        async def busy(request: web.Request) -> web.Response:
+            hits[request.path] = hits.get(request.path, 0) + 1
+            if hits[request.path] == 1:
+                return web.Response(status=429, headers={"Retry-After": "1"})
+            return web.Response(text="ok", content_type="text/html")
+
+        async def stamp(_request: web.Request) -> web.Response:
+            self.arrivals.append(time.monotonic())
+            return web.Response(text="ok", content_type="text/html")
+
+        async def robots(_request: web.Request) -> web.Response:
+            return web.Response(text="User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+
         app = web.Application()
+        app.router.add_get("/robots.txt", robots)
+        app.router.add_get("/busy", busy)
+        app.router.add_get("/stamp/{n}", stamp)
         app.router.add_get("/", ok)
         app.router.add_get("/drip", drip)
         app.router.add_get("/huge", huge)
@@ -190,3 +209,40 @@ def test_bad_settings_are_named():
         parse_networks("127.0.0.0/8,nonsense")
     with pytest.raises(ValueError, match="GOVINSPECT_CONNECT_TO"):
         parse_connect_to("www.example.gov.cn:80:127.0.0.1")
+
+
+def test_429_waits_as_told_once(server):
+    result, _ = fetch(server, "/busy", timeout=5.0)
+    assert result.outcome == "ok" and result.status == 200
+
+
+def test_requests_to_one_host_are_spaced(server):
+    settings = NetSettings(allow_networks=LOOPBACK,
+                           connect_to=parse_connect_to(f"www.example.gov.cn:80:127.0.0.1:{server.port}"))
+
+    async def go():
+        async with HttpClient(settings, timeout=5, per_host_rate=20.0) as client:
+            await asyncio.gather(*(client.fetch(f"http://www.example.gov.cn/stamp/{i}") for i in range(6)))
+
+    server.arrivals.clear()
+    asyncio.run(go())
+    gaps = [b - a for a, b in zip(server.arrivals, server.arrivals[1:], strict=False)]
+    assert len(server.arrivals) == 6
+    assert min(gaps) >= 0.045
+
+
+def test_robots_txt_is_read_once_and_obeyed(server):
+    from govinspect.checks.website import robots_allow
+
+    settings = NetSettings(allow_networks=LOOPBACK,
+                           connect_to=parse_connect_to(f"www.example.gov.cn:80:127.0.0.1:{server.port}"))
+
+    async def go():
+        async with HttpClient(settings, timeout=5) as client:
+            allowed = await robots_allow(client, "http://www.example.gov.cn/xwzx/index.html")
+            private = await robots_allow(client, "http://www.example.gov.cn/private/a.html")
+            return allowed, private, [k for k in client.cache if k[0] == "robots"]
+
+    allowed, private, keys = asyncio.run(go())
+    assert (allowed, private) == (True, False)
+    assert len(keys) == 1

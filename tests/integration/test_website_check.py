@@ -22,7 +22,7 @@ def portal_check():
     settings = NetSettings(allow_networks=parse_networks("127.0.0.0/8"), connect_to=parse_connect_to(farm.connect_to()))
 
     async def go():
-        async with HttpClient(settings, timeout=3.0) as client:
+        async with HttpClient(settings, timeout=3.0, per_host_rate=None) as client:
             return await check_website(client, SiteTarget("1506230001", "门户网站", "http://www.etkqq.gov.cn/"), TODAY)
 
     try:
@@ -66,7 +66,7 @@ def test_budget_is_respected():
     settings = NetSettings(allow_networks=parse_networks("127.0.0.0/8"), connect_to=parse_connect_to(farm.connect_to()))
 
     async def go():
-        async with HttpClient(settings, timeout=2.0) as client:
+        async with HttpClient(settings, timeout=2.0, per_host_rate=None) as client:
             return await check_website(client, SiteTarget("1506230001", "门户网站", "http://www.etkqq.gov.cn/"), TODAY,
                                        CrawlBudget(max_pages=10, max_depth=1))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
+from urllib.robotparser import RobotFileParser
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -90,12 +91,19 @@ class _Crawler:
         self.pages: dict[str, FetchResult] = {}
         self.extracts: dict[str, PageExtract] = {}
         self.depth: dict[str, int] = {}
+        self.skipped_by_robots: set[str] = set()
         self._inflight: dict[str, asyncio.Task] = {}
         self._slots = asyncio.Semaphore(budget.page_concurrency)
 
     async def page(self, url: str, depth: int = 1) -> PageExtract | None:
-        """Fetch and read one page of the site once per check (later calls share the first)."""
+        """Fetch and read one page of the site once per check (later calls share the first).
+
+        Pages below the homepage are read only where the site's robots.txt lets our crawler in.
+        """
         url = urldefrag(url)[0]
+        if depth > 0 and not await robots_allow(self.client, url):
+            self.skipped_by_robots.add(url)
+            return None
         self.depth[url] = min(depth, self.depth.get(url, depth))
         if url in self._inflight:
             return await self._inflight[url]
@@ -237,6 +245,7 @@ async def check_website(
         "interaction": interaction,
         "future_dates": future,
         "pages_fetched": len(crawler.pages),
+        "pages_skipped_by_robots": len(crawler.skipped_by_robots),
         "checked": True,
     }
     return SiteCheck(observation, dead, "ok")
@@ -309,8 +318,37 @@ async def _dead_links(crawler: _Crawler, homepage: str) -> list[dict[str, Any]]:
     return dead
 
 
+async def robots_allow(client: HttpClient, url: str) -> bool:
+    """Whether robots.txt of the URL's site lets our crawler read it (read once per host and run)."""
+    parts = urlsplit(url)
+    key = ("robots", parts.scheme, parts.netloc)
+    if key not in client.cache:
+        client.cache[key] = asyncio.ensure_future(_read_robots(client, f"{parts.scheme}://{parts.netloc}/robots.txt"))
+    parser = await client.cache[key]
+    return True if parser is None else parser.can_fetch(client.settings.user_agent, url)
+
+
+async def _read_robots(client: HttpClient, robots_url: str) -> RobotFileParser | None:
+    result = await client.fetch(robots_url, timeout=10.0, max_bytes=512 * 1024)
+    if result.outcome != Outcome.OK:
+        return None  # no robots.txt (or unreadable): nothing is forbidden
+    parser = RobotFileParser()
+    parser.parse(result.body.decode("utf-8", "replace").splitlines())
+    return parser
+
+
 async def check_link(client: HttpClient, url: str, attempts: int = 2) -> LinkResult:
-    """HEAD, then GET when the server refuses HEAD; a transient failure is tried once more."""
+    """HEAD, then GET when the server refuses HEAD; a transient failure is tried once more.
+
+    Results are kept for the life of the client, so a link shared by many pages or sites is checked once a run.
+    """
+    key = ("link", url)
+    if key not in client.cache:
+        client.cache[key] = asyncio.ensure_future(_check_link(client, url, attempts))
+    return await client.cache[key]
+
+
+async def _check_link(client: HttpClient, url: str, attempts: int) -> LinkResult:
     result: FetchResult | None = None
     for attempt in range(attempts):
         result = await client.fetch(url, method="HEAD", timeout=15.0)
