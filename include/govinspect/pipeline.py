@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -143,28 +144,102 @@ def _offset(site_code: str) -> int:
     return int(hashlib.sha1(site_code.encode()).hexdigest()[:6], 16)
 
 
+CHINA = timezone(timedelta(hours=8))
+CONFIRM_PROBES = 5
+CONFIRM_SPACING_SECONDS = 3.0
+CONTROL_PREFIX = "_ctl:"
+
+
+def china_now() -> datetime:
+    """Probe times are stored as China Standard Time (the day boundaries of the rules are Beijing days)."""
+    return datetime.now(CHINA).replace(tzinfo=None, microsecond=0)
+
+
+def control_urls() -> list[str]:
+    """Reference homepages probed beside ours (``GOVINSPECT_PROBE_CONTROLS``): when all of them fail too,
+    the failure is the monitor's own network, not the county's site."""
+    return [u.strip() for u in os.environ.get("GOVINSPECT_PROBE_CONTROLS", "").split(",") if u.strip()]
+
+
+def _control_code(url: str) -> str:
+    return CONTROL_PREFIX + hashlib.sha1(url.encode()).hexdigest()[:8]
+
+
+async def _probe_with_controls(targets: list[tuple[str, str]], per_host_rate: float | None = -1.0) -> list[tuple[str, liveness.ProbeResult]]:
+    controls = [(_control_code(u), u) for u in control_urls()]
+    async with HttpClient(per_host_rate=per_host_rate) as client:
+        results = await asyncio.gather(*(liveness.probe(client, u) for _c, u in [*targets, *controls]))
+    return list(zip([c for c, _u in [*targets, *controls]], results, strict=True))
+
+
 def probe_round(quarter: str | None = None, at: datetime | None = None, url: str | None = None,
                 series: str = "routine") -> dict[str, Any]:
     """Probe every registered homepage once, now (the liveness_probe DAG runs this ≥20 times a day)."""
-    at = at or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    at = at or china_now()
     with session_scope(url) as session:
         if quarter is None:
             quarter = session.execute(select(Website.quarter).order_by(Website.quarter.desc()).limit(1)).scalar()
         sites = session.execute(select(Website).where(Website.quarter == quarter)).scalars().all()
         targets = [(s.site_code, s.url) for s in sites if "下线" not in (s.status or "")]
-
-    async def run_all() -> list[liveness.ProbeResult]:
-        async with HttpClient() as client:
-            return await asyncio.gather(*(liveness.probe(client, u) for _code, u in targets))
-
-    results = asyncio.run(run_all())
+    results = asyncio.run(_probe_with_controls(targets))
     with session_scope(url) as session:
         upsert(session, Probe, [
             {"site_code": code, "probed_at": at, "url": r.url, "outcome": r.outcome, "status": r.status,
              "elapsed_ms": r.elapsed_ms, "series": series}
-            for (code, _u), r in zip(targets, results, strict=True)
+            for code, r in results
         ])
-    return {"probed": len(results), "failed": sum(1 for r in results if r.outcome != "ok")}
+    sites_only = [r for code, r in results if not code.startswith(CONTROL_PREFIX)]
+    return {"probed": len(sites_only), "failed": sum(1 for r in sites_only if r.outcome != "ok")}
+
+
+def confirm_liveness(quarter: str, profile: Profile | None = None, url: str | None = None,
+                     veto_ratio: float = 0.05) -> dict[str, Any]:
+    """Re-probe every homepage whose week reached the veto ratio, with the controls beside it.
+
+    A V2 veto stands only once such a series ran while the monitor's own network was healthy, so
+    that our own outage cannot fail a county's website. The series is stored (series ``confirm``).
+    """
+    profile = profile or load_profile()
+    check_point = profile.check_point_for(Quarter.parse(quarter))
+    with session_scope(url) as session:
+        sites = session.execute(select(Website).where(Website.quarter == quarter)).scalars().all()
+        suspects = []
+        for s in sites:
+            summary = probe_summary(session, s.site_code, check_point)
+            if summary["total"] and summary["failed"] / summary["total"] >= veto_ratio:
+                suspects.append((s.site_code, s.url))
+    if not suspects:
+        return {"confirmed": 0}
+
+    async def series() -> list[tuple[datetime, list[tuple[str, liveness.ProbeResult]]]]:
+        rounds = []
+        for i in range(CONFIRM_PROBES):
+            if i:
+                await asyncio.sleep(CONFIRM_SPACING_SECONDS)
+            moment = china_now()
+            rounds.append((moment, await _probe_with_controls(suspects)))
+        return rounds
+
+    rounds = asyncio.run(series())
+    with session_scope(url) as session:
+        rows = {}
+        for moment, results in rounds:
+            for code, r in results:
+                rows[(code, moment)] = {"site_code": code, "probed_at": moment, "url": r.url, "outcome": r.outcome,
+                                        "status": r.status, "elapsed_ms": r.elapsed_ms, "series": "confirm"}
+        upsert(session, Probe, list(rows.values()))
+        _record_stage(session, quarter, "liveness_confirmation", {"sites": len(suspects), "rounds": len(rounds)})
+    return {"confirmed": len(suspects)}
+
+
+def _unhealthy_rounds(session: Any, start: datetime, end: datetime) -> set[datetime]:
+    """Moments at which every control probe failed: the monitor itself could not reach the internet."""
+    rows = session.execute(select(Probe.probed_at, Probe.outcome).where(
+        Probe.site_code.like(CONTROL_PREFIX + "%"), Probe.probed_at >= start, Probe.probed_at < end)).all()
+    by_moment: dict[datetime, list[str]] = defaultdict(list)
+    for at, outcome in rows:
+        by_moment[at].append(outcome)
+    return {at for at, outcomes in by_moment.items() if all(o != "ok" for o in outcomes)}
 
 
 def replay_probe_week(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, Any]:
@@ -186,7 +261,7 @@ def replay_probe_week(quarter: str, profile: Profile | None = None, url: str | N
                 plan.append((code, site_url, moment))
 
     async def run_all() -> list[liveness.ProbeResult]:
-        async with HttpClient(limit_per_host=8) as client:
+        async with HttpClient(limit_per_host=8, per_host_rate=None) as client:
             return await asyncio.gather(*(liveness.probe(client, u) for _c, u, _m in plan))
 
     results = asyncio.run(run_all())
@@ -200,20 +275,33 @@ def replay_probe_week(quarter: str, profile: Profile | None = None, url: str | N
 
 
 def probe_summary(session: Any, site_code: str, check_point: date) -> dict[str, Any]:
-    """The week before the check point: totals, failures and whether ≥20 probes ran each day."""
+    """The week before the check point: totals, failures, whether ≥20 probes ran each day, and the
+    confirmation of a veto-level failure ratio.
+
+    Probes taken while the monitor's own network was down (every control failed) are left out.
+    """
     start = datetime.combine(check_point - timedelta(days=PROBE_WEEK_DAYS), time(0, 0))
     end = datetime.combine(check_point, time(0, 0))
-    rows = session.execute(
+    unhealthy = _unhealthy_rounds(session, start, end)
+    rows = [r for r in session.execute(
         select(Probe.probed_at, Probe.outcome).where(Probe.site_code == site_code, Probe.probed_at >= start,
-                                                     Probe.probed_at < end)
-    ).all()
+                                                     Probe.probed_at < end, Probe.series == "routine")
+    ).all() if r[0] not in unhealthy]
     availability = liveness.summarize([(r[0], r[1]) for r in rows])
     per_day: dict[date, int] = defaultdict(int)
     for at, _outcome in rows:
         per_day[at.date()] += 1
     complete = len(per_day) == PROBE_WEEK_DAYS and all(n >= PROBES_PER_DAY for n in per_day.values())
+    confirmation = session.execute(select(Probe.probed_at, Probe.outcome).where(
+        Probe.site_code == site_code, Probe.series == "confirm", Probe.probed_at >= end)).all()
+    confirm_unhealthy = _unhealthy_rounds(session, end, datetime.max) if confirmation else set()
+    healthy_confirm = [o for at, o in confirmation if at not in confirm_unhealthy]
     return {"total": availability.total, "failed": availability.failed, "complete_week": complete,
             "days_covered": availability.days_covered, "by_outcome": availability.by_outcome,
+            "monitor_down_rounds": len(unhealthy),
+            "confirmed": bool(healthy_confirm) if confirmation else None,
+            "confirmation": {"probes": len(confirmation), "healthy": len(healthy_confirm),
+                             "failed": sum(1 for o in healthy_confirm if o != "ok")} if confirmation else None,
             "window": [start.date().isoformat(), (end.date() - timedelta(days=1)).isoformat()]}
 
 
