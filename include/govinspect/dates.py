@@ -22,11 +22,18 @@ __all__ = [
     "parse_date_element",
 ]
 
-# Full-width digits and separators (２０２０－１０－２１) and the ideographic space.
-_WIDTH = str.maketrans("０１２３４５６７８９－／．：　", "0123456789-/.: ")
+# Full-width digits, separators and brackets (［１０－２１］). The full-width colon and space need no
+# mapping: every pattern below accepts "：" and \s matches the ideographic space.
+_WIDTH = str.maketrans("０１２３４５６７８９－／．［］", "0123456789-/.[]")
+_WIDE = re.compile("[０-９－／．［］]")
+
+
+def _narrow(text: str) -> str:
+    return text.translate(_WIDTH) if _WIDE.search(text) else text
+
 
 _YEAR = r"(19[5-9]\d|20\d\d)"
-_NUMERIC = re.compile(_YEAR + r"[ \t]*([-/.])[ \t]*(\d{1,2})[ \t]*\2[ \t]*(\d{1,2})(?!\d)")
+_NUMERIC = re.compile(_YEAR + r"[ \t\u3000]*([-/.])[ \t\u3000]*(\d{1,2})[ \t\u3000]*\2[ \t\u3000]*(\d{1,2})(?!\d)")
 _CJK = re.compile(_YEAR + r"\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})(?:\s*[日号])?(?!\d)")
 _CN_ZERO = "〇零○ＯOo0"
 _CN_DIGITS = {**dict.fromkeys(_CN_ZERO, 0), **{c: i for i, c in enumerate("一二三四五六七八九", 1)}}
@@ -53,7 +60,7 @@ _LABEL_TIERS = tuple(
 _ANY_LABEL = re.compile(r"(?:" + _PUB_LABELS + "|" + _DOC_LABELS + "|" + _BARE_LABELS + r")\s*[:：]?")
 
 # What may surround a date in a date element without making it "more than a date".
-_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+_TIME = re.compile(r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
 _WEEKDAY = re.compile(r"(?:星期|周|礼拜)[一二三四五六日天]")
 _RESIDUE_OK = re.compile(r"[\s\[\]()（）【】:：\-/.|·,，、T+]*")
 
@@ -131,7 +138,7 @@ def _yearless_matches(text: str, as_of: date, taken: list[tuple[int, int, date]]
 def _matches(text: str, as_of: date, yearless: bool) -> list[tuple[int, int, date]]:
     if not text or not _QUICK.search(text):
         return []
-    text = text.translate(_WIDTH)
+    text = _narrow(text)
     found = _full_matches(text)
     if yearless:
         found += _yearless_matches(text, as_of, found)
@@ -152,21 +159,28 @@ def labelled_dates(text: str, as_of: date) -> list[date]:
     """Every date that follows a date label (发布时间：, 发布日期, 发稿时间, 信息时间, 成文日期 …).
 
     Ordered by label strength, then reading order: a page's own 发布 dates come before
-    成文日期 / 发文日期, which come before a bare 日期： or 时间：.
+    成文日期 / 发文日期, which come before a bare 日期： or 时间：. A yearless date after a label
+    (``发布时间：10-21``) takes its year from ``as_of``.
     """
     if not text or not _QUICK.search(text):
         return []
-    text = text.translate(_WIDTH)
+    text = _narrow(text)
     found = []
     for tier in _LABEL_TIERS:
         for label in tier.finditer(text):
-            for pattern in _FULL_FORMS:
-                match = pattern.match(text, label.end())
-                parsed = _full_date(match) if match else None
-                if parsed is not None:
-                    found.append(parsed)
-                    break
+            parsed = _date_at(text, label.end(), as_of)
+            if parsed is not None:
+                found.append(parsed)
     return found
+
+
+def _date_at(text: str, position: int, as_of: date) -> date | None:
+    for pattern in _FULL_FORMS:
+        match = pattern.match(text, position)
+        if match:
+            return _full_date(match)
+    match = _BARE.match(text, position)
+    return infer_year(int(match.group(1)), int(match.group(3)), as_of) if match else None
 
 
 def labelled_date(text: str, as_of: date) -> date | None:
@@ -184,6 +198,22 @@ def parse_date(text: str, as_of: date, *, yearless: bool = False) -> date | None
     return found[0][2] if found else None
 
 
+# The shapes nearly every list uses ("2020-10-21", "[10-21]", "2020年10月21日 09:30"), read in one match.
+_SIMPLE_ELEMENT = re.compile(
+    r"\s*[\[(（【]?\s*(?:(19[5-9]\d|20\d\d)\s*([-/.年])\s*)?(\d{1,2})\s*([-/.月])\s*(\d{1,2})\s*[日号]?"
+    r"(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*[\])）】]?\s*"
+)
+
+
+def _simple_date(match: re.Match[str], as_of: date) -> date | None:
+    year, first, month, second, day = match.groups()
+    if year is None:
+        return infer_year(int(month), int(day), as_of)
+    if (first == "年") != (second == "月") or (first != "年" and first != second):
+        return None
+    return _make(int(year), int(month), int(day))
+
+
 def parse_date_element(text: str, as_of: date) -> date | None:
     """The date when ``text`` is a date and nothing more: a list item's date element.
 
@@ -193,7 +223,11 @@ def parse_date_element(text: str, as_of: date) -> date | None:
     """
     if not text or len(text) > 48 or not _QUICK.search(text):
         return None
-    text = _ANY_LABEL.sub(" ", text.translate(_WIDTH))
+    text = _narrow(text)
+    simple = _SIMPLE_ELEMENT.fullmatch(text)
+    if simple:
+        return _simple_date(simple, as_of)
+    text = _ANY_LABEL.sub(" ", text)
     text = _WEEKDAY.sub(" ", text)
     found = _full_matches(text) or _yearless_matches(text, as_of, [])
     if not found and _RESIDUE_OK.fullmatch(_BARE_DOT.sub("", text, count=1)):
@@ -224,7 +258,10 @@ def date_from_url(url: str) -> date | None:
 
     Only path shapes that are dates by construction count; a bare 8-digit number elsewhere does not.
     """
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
     for pattern in _URL_FORMS:
         match = pattern.search(path)
         if match:

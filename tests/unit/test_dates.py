@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govinspect.dates import (
     date_from_url,
@@ -42,6 +44,7 @@ D = date
         ("二〇二〇年一月廿一日", D(2020, 1, 21)),
         ("２０２０－１０－２１", D(2020, 10, 21)),
         ("２０２０年１０月２１日", D(2020, 10, 21)),
+        ("２０２０－１０－２１　０９：３０", D(2020, 10, 21)),
         ("发布时间：2020-10-12 来源：县政府办", D(2020, 10, 12)),
         ("发布日期:2020-10-12", D(2020, 10, 12)),
         ("发稿时间 2020年10月12日", D(2020, 10, 12)),
@@ -95,6 +98,8 @@ def test_labels_rank_publication_before_document_date() -> None:
     assert labelled_date(text, AS_OF) == D(2020, 10, 9)
     assert labelled_dates(text, AS_OF) == [D(2020, 10, 9), D(2020, 9, 28)]
     assert labelled_date("日期：2020-10-12", AS_OF) == D(2020, 10, 12)
+    assert labelled_date("发布时间：10-12 09:30", AS_OF) == D(2020, 10, 12)
+    assert labelled_date("发布时间：10-21 09:30", AS_OF) == D(2019, 10, 21)
     assert labelled_date("留言时间：2020-10-12", AS_OF) is None
     assert labelled_date("没有日期", AS_OF) is None
 
@@ -119,6 +124,8 @@ def test_future_full_dates_are_returned_for_the_caller_to_flag() -> None:
         ("[10-21] 09:30", D(2020, 10, 25), D(2020, 10, 21)),
         ("[2020-10-21]", D(2020, 10, 25), D(2020, 10, 21)),
         ("发布时间：10-21", D(2020, 10, 25), D(2020, 10, 21)),
+        ("［１０－２１］", D(2020, 10, 25), D(2020, 10, 21)),
+        ("2020-10-21 09：30", D(2020, 10, 25), D(2020, 10, 21)),
         # The year boundary: read on 5 January, "[12-30]" was last December.
         ("[12-30]", D(2021, 1, 5), D(2020, 12, 30)),
         ("[01-04]", D(2021, 1, 5), D(2021, 1, 4)),
@@ -177,3 +184,46 @@ def test_date_element_is_only_a_date(text: str) -> None:
 )
 def test_date_from_url(url: str, expected: date | None) -> None:
     assert date_from_url(url) == expected
+
+
+def _cn_digits(year: int) -> str:
+    return "".join("〇一二三四五六七八九"[int(c)] for c in str(year))
+
+
+def _cn_small(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    digits = "〇一二三四五六七八九"
+    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
+
+
+WRITTEN = (
+    lambda d: f"{d:%Y-%m-%d}",
+    lambda d: f"{d.year}/{d.month}/{d.day}",
+    lambda d: f"{d:%Y.%m.%d}",
+    lambda d: f"{d.year}年{d.month}月{d.day}日",
+    lambda d: f"{_cn_digits(d.year)}年{_cn_small(d.month)}月{_cn_small(d.day)}日",
+    lambda d: f"{d:%Y-%m-%d} 09:30:00",
+)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(st.dates(min_value=D(1950, 1, 1), max_value=D(2099, 12, 31)), st.sampled_from(WRITTEN))
+def test_every_written_form_reads_back(day: date, write) -> None:
+    text = write(day)
+    assert parse_date(text, AS_OF) == day
+    assert parse_date_element(f"[{text}]", AS_OF) == day
+    assert parse_date(f"发布时间：{text} 来源：县政府办", AS_OF) == day
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.text(alphabet="0123456789-/.年月日[]()〇一二十 发布时间：", max_size=30), st.dates(D(2000, 1, 1), D(2030, 12, 31)))
+def test_never_raises_and_yearless_never_in_the_future(text: str, as_of: date) -> None:
+    find_dates(text, as_of)
+    parse_date(text, as_of)
+    labelled_dates(text, as_of)
+    element = parse_date_element(text, as_of)
+    full = find_dates(text, as_of)
+    for found in find_dates(text, as_of, yearless=True):
+        assert found in full or found <= as_of
+    if element is not None and element not in full:
+        assert element <= as_of

@@ -66,6 +66,8 @@ def test_homepage_columns_links_and_channels() -> None:
     assert columns["部门动态"].url == "http://www.lcx.gov.cn/xwzx/bmdt/"
     assert columns["政策文件"].url == "http://www.lcx.gov.cn/xxgk/zcwj/"
     assert columns["在线访谈"].url is None
+    # A tab that shows only 暂无信息 is a blank column, named by its tab and linked by its "更多".
+    assert columns["图片新闻"].items == [] and columns["图片新闻"].url == "http://www.lcx.gov.cn/xwzx/tpxw/"
     # The title says 2020年10月1日; the item's own date element says [10-12].
     first = columns["通知公告"].items[0]
     assert first.date == date(2020, 10, 12)
@@ -131,6 +133,15 @@ def test_detail_page_is_dated_by_itself() -> None:
     assert gbk.latest == date(2020, 10, 9)
 
 
+def test_article_with_page_style_neighbours_stays_an_article() -> None:
+    html = """<html><head><meta name="PubDate" content="2020-10-12 09:30"></head><body>
+    <div class="crumb">当前位置：首页 > 通知公告</div><h1>关于秋冬季森林防火的通知</h1><p>发布时间：2020-10-12</p>
+    <p>上一页：<a href="/a.html">关于城区道路施工的通告</a> 下一页：<a href="/b.html">关于秋季征兵的通告</a></p>
+    </body></html>"""
+    page = extract_page(html, "http://www.x.gov.cn/tzgg/t20201012_1.html", date(2020, 10, 15))
+    assert (page.columns, page.is_list_page, page.latest) == ([], False, date(2020, 10, 12))
+
+
 def test_list_page_column_and_page_latest_differ() -> None:
     page = _page("kaipu_list_zcjd")
     assert page.is_list_page
@@ -144,12 +155,15 @@ def test_navigation_hub_homepage() -> None:
     assert [name for name, _ in page.nav] == ["进入主站", "政务公开", "政务服务", "互动交流", "走进安宝"]
 
 
-def test_hanweb_data_island_outside_a_page() -> None:
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_hanweb_data_island_outside_a_page(wrapped: bool) -> None:
     html = """<html><head><meta name="ColumnName" content="通知公告"></head><body>
     <div id="9"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/next"></a>]]></nextgroup>
     <recordset><record><![CDATA[<li><a href="/art/2020/10/9/art_9_1.html">关于开展秋季征兵的通告</a><span>2020-10-09</span></li>]]></record>
     <record><![CDATA[<li><a href="/art/2020/9/1/art_9_2.html">关于城区道路施工的通告</a><span>2020-09-01</span></li>]]></record>
     </recordset></datastore></script></div></body></html>"""
+    if not wrapped:  # some templates print the data island straight into the page
+        html = html.replace('<script type="text/xml">', "").replace("</script>", "")
     page = extract_page(html, "http://www.x.gov.cn/col/col9/index.html", date(2020, 10, 15))
     assert page.encoding == "utf-8"
     assert extract_contract(page) == {
@@ -157,6 +171,23 @@ def test_hanweb_data_island_outside_a_page() -> None:
         "links": 2,
         "columns": [{"name": "通知公告", "type": "notice", "latest": "2020-10-09", "items": 2}],
     }
+
+
+def test_blocks_keep_their_own_headings() -> None:
+    html = """<html><body><div class="main">
+    <div class="blk"><h3>工作动态</h3><ul><li><a href="/a1.html">县政府召开常务会议</a><span>2020-10-12</span></li></ul></div>
+    <ul class="loose"><li><a href="/b1.html">滚动播报的一条消息</a><span>2020-10-13</span></li></ul>
+    <div class="blk"><h3>通知公告</h3>
+      <div class="headline"><a href="/c1.html">关于秋冬季森林防火的通告</a><span>2020-10-11</span></div>
+      <ul><li><a href="/c2.html">关于城区道路施工的通告</a><span>2020-10-10</span></li></ul></div>
+    </div></body></html>"""
+    page = extract_page(html, "http://www.x.gov.cn/", date(2020, 10, 15))
+    # The loose list after a headed block is not given that block's name; the headline joins its list.
+    assert extract_contract(page)["columns"] == [
+        {"name": "工作动态", "type": "dynamic", "latest": "2020-10-12", "items": 1},
+        {"name": "通知公告", "type": "notice", "latest": "2020-10-11", "items": 2},
+    ]
+    assert page.latest == date(2020, 10, 13)
 
 
 def test_future_publication_date_is_flagged_not_counted() -> None:
@@ -222,6 +253,8 @@ def test_decode_truncated_and_broken_bytes() -> None:
     assert text.endswith("ok")
     assert decode_html(b"") == ("", "utf-8")
     assert decode_html(b"<meta charset=no-such-codec>abc") == ("<meta charset=no-such-codec>abc", "utf-8")
+    assert decode_html(b"<meta charset=hex>abc") == ("<meta charset=hex>abc", "utf-8")
+    assert decode_html("<p>通知</p>".encode(), "text/html; charset=rot13") == ("<p>通知</p>", "utf-8")
 
 
 def test_normalize_encoding() -> None:
@@ -230,6 +263,8 @@ def test_normalize_encoding() -> None:
     assert normalize_encoding("UTF8") == "utf-8"
     assert normalize_encoding("big5") == "big5hkscs"
     assert normalize_encoding("nonsense") is None
+    assert normalize_encoding("base64") is None
+    assert normalize_encoding("latin-1") == "iso8859-1"
 
 
 # -- links ---------------------------------------------------------------------------------------

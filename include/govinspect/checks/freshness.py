@@ -53,15 +53,15 @@ class PageExtract:
     url: str
     encoding: str
     title: str
-    latest: date | None
-    links: list[tuple[str, str]]
+    latest: date | None  # newest dated item on the page (or the article's own date), never after as_of
+    links: list[tuple[str, str]]  # (absolute url, anchor text), each target once, http(s) only, no fragment
     columns: list[Column]
-    nav: list[tuple[str, str]]
-    meta: dict[str, str]
-    future_dates: list[date]
-    consult_links: list[tuple[str, str]]
+    nav: list[tuple[str, str]]  # (name, url) of the navigation bar
+    meta: dict[str, str]  # SiteName, SiteIDCode, ColumnName, ColumnType, PubDate … when present
+    future_dates: list[date]  # dates after as_of shown on the page: a V1(e) risk, never an update
+    consult_links: list[tuple[str, str]]  # (name, url) of 信箱 / 留言 / 咨询 channels, without 信访 / 举报
     is_list_page: bool
-    blank: bool
+    blank: bool  # a column list page with no items (暂无信息)
 
 
 # Page tags of the 网页设计规范 (国办发〔2017〕47号), kept with their canonical spelling.
@@ -119,6 +119,7 @@ _PAGINATION = re.compile(
     r"共\s*\d+\s*页|共\s*\d+\s*条|下一页|上一页|尾\s*页|末\s*页|第\s*\d+\s*页|页次|\d+\s*/\s*\d+\s*页|createPageHTML"
 )
 _BLANK = re.compile(r"暂无(?:信息|数据|内容|记录|相关|文章)|没有(?:找到)?(?:相关)?(?:信息|记录|数据|内容)|无记录|共\s*0\s*条")
+_BLANK_MARKER_SELECTOR = ", ".join(f':lexbor-contains("{word}")' for word in ("暂无", "没有", "无记录", "共0条"))
 _DETAIL_MARKS = re.compile(
     r"上一篇|下一篇|打印本页|【\s*打印\s*】|关闭窗口|【\s*关闭\s*】|字号\s*[:：]|字体\s*[:：]|[【\[]\s*大\s*[】\]]|"
     r"扫一扫在手机|分享到|索引号|文章来源|信息来源"
@@ -126,22 +127,25 @@ _DETAIL_MARKS = re.compile(
 _PUB_HEADER = re.compile(r"发布(?:日期|时间)|发文日期|公开日期")
 _DOC_HEADER = re.compile(r"成文日期|日期|时间")
 _ROOT_PATH = re.compile(r"/?(?:(?:index|default|main|home)\.(?:s?html?|jsp|php|aspx?))?", re.I)
-_DATASTORE = re.compile(r"<script[^>]*>\s*<datastore>(.*?)</datastore>\s*</script>", re.S | re.I)
+_DATASTORE = re.compile(r"(?:<script[^>]*>\s*)?<datastore>(.*?)</datastore>(?:\s*</script>)?", re.S | re.I)
 _RECORD = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s|--|—|-)\s*")
+_DATE_START = frozenset("0123456789０１２３４５６７８９[(（【〇二")
 _SKIP_LINK = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:")
+_SLOW_CHARS = (" ", "\\", "\n", "\r", "\t", "%2e", "%2E")
 
 
 def _text(node: LexborNode) -> str:
-    return _WS.sub(" ", node.text(separator=" ", strip=True, skip_empty=True)).strip()
+    """An element's text with runs of whitespace made one space."""
+    return " ".join(node.text(separator=" ", strip=True, skip_empty=True).split())
 
 
-def _anchor_text(anchor: LexborNode) -> str:
+def _anchor_text(anchor: LexborNode, text: str) -> str:
     """What a reader sees as the link: its text, else its title, else its image's alt (县长信箱 buttons)."""
-    text = _text(anchor) or (anchor.attributes.get("title") or "").strip()
+    text = text or (anchor.attrs.get("title") or "").strip()
     if not text:
         image = anchor.css_first("img[alt]")
-        text = (image.attributes.get("alt") or "").strip() if image is not None else ""
+        text = (image.attrs.get("alt") or "").strip() if image is not None else ""
     return text
 
 
@@ -178,6 +182,55 @@ def _resolve(base: str, href: str | None) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
+class _Resolver:
+    """:func:`_resolve` against one base, with a fast path for the plain hrefs that make up most pages."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cache: dict[str, str | None] = {}
+        try:
+            parts = urlsplit(base)
+        except ValueError:
+            parts = None
+        fast = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
+        self.origin = f"{parts.scheme}://{parts.netloc.lower()}" if fast and parts else ""
+        directory = parts.path.rsplit("/", 1)[0] if fast and parts else ""
+        self.segments = [s for s in directory.split("/") if s]
+
+    def __call__(self, href: str | None) -> str | None:
+        if href is None:
+            return None
+        if href not in self.cache:
+            self.cache[href] = self._fast(href) or _resolve(self.base, href)
+        return self.cache[href]
+
+    def _fast(self, href: str) -> str | None:
+        """Plain absolute, root-relative and ./ ../ hrefs; anything unusual goes to urljoin."""
+        if not self.origin or any(c in href for c in _SLOW_CHARS):
+            return None
+        href = href.split("#", 1)[0].removesuffix("?")
+        if not href or "/." in href or href.startswith(("?", "//")):
+            return None
+        if href[:8].lower().startswith(("http://", "https://")):
+            scheme, _, rest = href.partition("://")
+            host, slash, path = rest.partition("/")
+            if not host or any(c in host for c in "@[?"):
+                return None
+            return f"{scheme.lower()}://{host.lower()}/{path}"
+        if ":" in href.split("/", 1)[0]:
+            return None
+        if href.startswith("/"):
+            return self.origin + href
+        segments = list(self.segments)
+        while href.startswith(("./", "../")):
+            head, _, href = href.partition("/")
+            if head == ".." and segments:
+                segments.pop()
+        if href.startswith("."):
+            return None
+        return self.origin + "/" + "".join(s + "/" for s in segments) + href
+
+
 def _is_more(anchor: LexborNode, text: str) -> bool:
     """The "更多>>" / "more" link of a column block: it points at the column's own list page."""
     stripped = _MORE_STRIP.sub("", text).lower()
@@ -185,11 +238,11 @@ def _is_more(anchor: LexborNode, text: str) -> bool:
         return True
     if stripped:
         return False
-    marks = ((anchor.attributes.get("class") or "") + " " + (anchor.attributes.get("id") or "")).lower()
-    if "more" in marks or (text.strip() and not stripped):
+    marks = ((anchor.attrs.get("class") or "") + " " + (anchor.attrs.get("id") or "")).lower()
+    if "more" in marks or text.strip():  # class="more", or only arrows and pluses (>>, +)
         return True
     image = anchor.css_first("img")
-    return image is not None and "more" in (image.attributes.get("src") or "").lower()
+    return image is not None and "more" in (image.attrs.get("src") or "").lower()
 
 
 def _clean_label(node: LexborNode) -> str:
@@ -209,7 +262,7 @@ def _clean_label(node: LexborNode) -> str:
     name = _WS.sub("", "".join(pieces)) if pieces else ""
     if not name:
         image = node.css_first("img[alt]")
-        name = _WS.sub("", image.attributes.get("alt") or "") if image is not None else ""
+        name = _WS.sub("", image.attrs.get("alt") or "") if image is not None else ""
     return name.strip("|｜:：·-—>»[]【】")
 
 
@@ -238,40 +291,42 @@ class _Group:
 class _Reader:
     """One pass over one parsed page. Keeps the per-page indexes the heuristics share."""
 
-    def __init__(self, html: str, url: str, as_of: date, overrides: Mapping[str, str] | None) -> None:
-        self.url = url
+    def __init__(self, html: str, url: str, as_of: date) -> None:
         self.as_of = as_of
-        self.overrides = overrides
         self.raw = _open_data_islands(html)
         self.tree = LexborHTMLParser(self.raw)
         self.meta = self._meta()
         base = self.tree.css_first("base[href]")
-        self.base = _resolve(url, base.attributes.get("href")) if base is not None else url
-        self.base = self.base or url
-        self._resolved: dict[str, str | None] = {}
+        self.base = (_resolve(url, base.attrs.get("href")) if base is not None else None) or url
+        self.resolve = _Resolver(self.base)
+        self._anchor_texts: dict[int, str] = {}
         self.more_urls: dict[int, str | None] = {}
         self.main_ids: set[int] = set()
-        self.counts: dict[int, int] = {}
+        self.holders: set[int] = set()
+        self.shared: set[int] = set()
         self.marked: set[int] = set()
+        self.dated_holders: set[int] = set()
+        self._parts: dict[int, tuple[LexborNode, str, str | None, list[tuple[str, str | None]]] | None] = {}
+        self._panel_cache: dict[int, list[LexborNode]] = {}
         self._date_columns: dict[int, int | None] = {}
 
     # -- page-level facts -------------------------------------------------------------------------
 
+    def text_of(self, anchor: LexborNode) -> str:
+        """An anchor's visible text, read once per page (links, nav and items all ask for it)."""
+        key = anchor.mem_id
+        if key not in self._anchor_texts:
+            self._anchor_texts[key] = _text(anchor)
+        return self._anchor_texts[key]
+
     def _meta(self) -> dict[str, str]:
         meta: dict[str, str] = {}
         for node in self.tree.css("meta[name]"):
-            key = _META_NAMES.get((node.attributes.get("name") or "").strip().lower())
-            content = (node.attributes.get("content") or "").strip()
+            key = _META_NAMES.get((node.attrs.get("name") or "").strip().lower())
+            content = (node.attrs.get("content") or "").strip()
             if key and content and key not in meta:
                 meta[key] = content
         return meta
-
-    def resolve(self, href: str | None) -> str | None:
-        if href is None:
-            return None
-        if href not in self._resolved:
-            self._resolved[href] = _resolve(self.base, href)
-        return self._resolved[href]
 
     def title(self) -> str:
         node = self.tree.css_first("title")
@@ -280,10 +335,10 @@ class _Reader:
     def links(self) -> list[tuple[str, str]]:
         seen: dict[str, str] = {}
         for anchor in self.tree.css("a[href]"):
-            target = self.resolve(anchor.attributes.get("href"))
+            target = self.resolve(anchor.attrs.get("href"))
             if target is None:
                 continue
-            text = _anchor_text(anchor)
+            text = _anchor_text(anchor, self.text_of(anchor))
             if target not in seen or (not seen[target] and text):
                 seen[target] = text
         return list(seen.items())
@@ -292,10 +347,10 @@ class _Reader:
         """Navigation links (首页 / 政务公开 / 互动交流 …): the nav region, else the first menu-like list."""
         found: dict[str, str] = {}
         for region in self.tree.css(_NAV_SELECTOR):
-            if "tab" in (region.attributes.get("class") or "").lower():
+            if "tab" in (region.attrs.get("class") or "").lower():
                 continue
             for anchor in region.css("a[href]"):
-                target = self.resolve(anchor.attributes.get("href"))
+                target = self.resolve(anchor.attrs.get("href"))
                 name = _CJK_GAP.sub("", _text(anchor))
                 if target and name and not _is_more(anchor, name) and target not in found:
                     found[target] = name
@@ -306,8 +361,8 @@ class _Reader:
                     anchors = li.css("a[href]") if li.tag == "li" else []
                     if len(anchors) != 1:
                         break
-                    name = _text(anchors[0])
-                    target = self.resolve(anchors[0].attributes.get("href"))
+                    name = _CJK_GAP.sub("", _text(anchors[0]))
+                    target = self.resolve(anchors[0].attrs.get("href"))
                     if not target or not 2 <= len(name) <= 8 or find_dates(_text(li), self.as_of, yearless=True):
                         break
                     entries.append((target, name))
@@ -345,67 +400,88 @@ class _Reader:
     def strip_regions(self) -> None:
         """Drop header, navigation and footer: their dates (今天是…, © 2020, ICP) are not publications."""
         _decompose_outermost(self.tree.css(", ".join(sorted(_SKIP_TAGS))))
-        regions = [r for r in self.tree.css(_REGION_SELECTOR) if "tab" not in (r.attributes.get("class") or "").lower()]
+        regions = [r for r in self.tree.css(_REGION_SELECTOR) if "tab" not in (r.attrs.get("class") or "").lower()]
         _decompose_outermost(regions)
 
     # -- items ------------------------------------------------------------------------------------
 
-    def index_anchors(self) -> list[tuple[LexborNode, str, str, list[LexborNode]]]:
-        """Main links (a title of five or more characters) and the ancestors each one sits in."""
+    def index_anchors(self) -> list[tuple[LexborNode, str, str]]:
+        """Main links (a title of five or more characters), indexing which elements hold them.
+
+        Each walk up stops at the first element another main link already reached: that element
+        is where two items meet (a list, not an item), and everything above it is already known.
+        """
         body = self.tree.body
         if body is None:
             return []
         mains = []
-        title_headings: set[int] = set()
         for anchor in body.css("a[href]"):
-            text = _text(anchor)
+            text = self.text_of(anchor)
             if _is_more(anchor, text):
-                self.more_urls[anchor.mem_id] = self.resolve(anchor.attributes.get("href"))
+                self.more_urls[anchor.mem_id] = self.resolve(anchor.attrs.get("href"))
                 self._mark(anchor)
                 continue
             title = text
-            attr = (anchor.attributes.get("title") or "").strip()
+            attr = (anchor.attrs.get("title") or "").strip()
             if attr and (not title or title.endswith(("...", "…", "..")) or len(attr) > len(title) and attr.startswith(title[:4])):
                 title = attr
-            if _visible_length(title) < 5 or parse_date_element(title, self.as_of):
+            if _visible_length(title) < 5 or title[0] in _DATE_START and parse_date_element(title, self.as_of):
                 continue
-            target = self.resolve(anchor.attributes.get("href"))
+            target = self.resolve(anchor.attrs.get("href"))
             if target is None:
                 continue
-            chain = []
             node = anchor.parent
             while node is not None and node.tag not in ("body", "html"):
-                chain.append(node)
-                self.counts[node.mem_id] = self.counts.get(node.mem_id, 0) + 1
-                if node.tag in _H_TAGS:
-                    title_headings.add(node.mem_id)
+                key = node.mem_id
+                if key in self.holders:
+                    self.shared.add(key)
+                    break
+                self.holders.add(key)
                 node = node.parent
             self.main_ids.add(anchor.mem_id)
-            mains.append((anchor, title, target, chain))
+            mains.append((anchor, title, target))
         for heading in body.css(", ".join(sorted(_H_TAGS))):
-            if heading.mem_id not in title_headings:
+            if heading.mem_id not in self.holders:
                 self._mark(heading)
         return mains
 
     def _mark(self, node: LexborNode) -> None:
+        """Flag the ancestors of a heading or a "更多" link: an item never grows past them."""
         parent = node.parent
-        while parent is not None and parent.tag not in ("body", "html"):
+        while parent is not None and parent.tag not in ("body", "html") and parent.mem_id not in self.marked:
             self.marked.add(parent.mem_id)
             parent = parent.parent
 
-    def _container(self, anchor: LexborNode, chain: list[LexborNode]) -> LexborNode:
-        """The item an anchor belongs to: the largest ancestor holding no other main link (li, tr, dd …)."""
+    def _container(self, anchor: LexborNode) -> tuple[LexborNode, set[int]]:
+        """The item an anchor belongs to: the largest ancestor holding no other main link (li, tr, dd …).
+
+        Also returns the elements between the anchor and that item, which are not date elements.
+        """
         container = anchor
-        for node in chain[:6]:
-            if self.counts.get(node.mem_id, 0) > 1 or node.mem_id in self.marked or node.tag in _TOP_TAGS:
+        between: set[int] = set()
+        node = anchor.parent
+        for _ in range(6):
+            if node is None or node.mem_id in self.shared or node.mem_id in self.marked or node.tag in _TOP_TAGS:
                 break
             container = node
+            between.add(node.mem_id)
             if node.tag in _ITEM_TAGS:
                 break
-        return container
+            node = node.parent
+        return container, between
 
     def _holds_items(self, node: LexborNode) -> bool:
-        return node.mem_id in self.main_ids or node.mem_id in self.counts
+        return node.mem_id in self.main_ids or node.mem_id in self.holders
+
+    def _holds_dated(self, node: LexborNode) -> bool:
+        """Holds dated items: a heading bar whose link is long ("重点领域信息公开") still names a column."""
+        return node.mem_id in self.dated_holders
+
+    def _mark_dated(self, container: LexborNode) -> None:
+        node: LexborNode | None = container
+        while node is not None and node.tag not in ("body", "html") and node.mem_id not in self.dated_holders:
+            self.dated_holders.add(node.mem_id)
+            node = node.parent
 
     def _date_column(self, row: LexborNode) -> int | None:
         """In a table list with a header row, the index of the 发布日期 cell (not 成文日期)."""
@@ -433,6 +509,12 @@ class _Reader:
                 cells = [c for c in container.iter() if c.tag in ("td", "th")]
                 if column < len(cells):
                     found = parse_date_element(_text(cells[column]), self.as_of)
+                    if found is not None:
+                        return found
+        for child in container.iter():
+            if child.mem_id not in chain_ids and child.mem_id != anchor.mem_id and child.tag not in _SKIP_TAGS:
+                if not self._holds_items(child):
+                    found = self._date_of_element(child)
                     if found is not None:
                         return found
         inside: list[LexborNode] = []
@@ -474,7 +556,7 @@ class _Reader:
             return None
         found = parse_date_element(text, self.as_of)
         if found is None:
-            marks = ((node.attributes.get("class") or "") + " " + (node.attributes.get("id") or "")).lower()
+            marks = ((node.attrs.get("class") or "") + " " + (node.attrs.get("id") or "")).lower()
             if node.tag == "time" or any(hint in marks for hint in _DATE_HINT):
                 found = parse_date(text, self.as_of, yearless=True)
         return found
@@ -504,9 +586,8 @@ class _Reader:
     def groups(self) -> list[_Group]:
         """Items grouped by the list that holds them (ul, tbody, div of ``<a>`` + date lines …)."""
         groups: dict[int, _Group] = {}
-        for anchor, title, target, chain in self.index_anchors():
-            container = self._container(anchor, chain)
-            chain_ids = {n.mem_id for n in chain}
+        for anchor, title, target in self.index_anchors():
+            container, chain_ids = self._container(anchor)
             when = None
             if container is not anchor:
                 when = self._date_in(container, anchor, chain_ids)
@@ -517,6 +598,8 @@ class _Reader:
             holder = container.parent
             if holder is None:
                 continue
+            if when is not None:
+                self._mark_dated(container)
             group = groups.get(holder.mem_id)
             if group is None:
                 group = groups[holder.mem_id] = _Group(holder, container)
@@ -528,7 +611,7 @@ class _Reader:
     def heading(self, group: _Group) -> _Heading | None:
         """The column name over a list: a heading before it, climbing out of the block up to six levels."""
         for child in group.node.iter():
-            if child.mem_id == group.first.mem_id or self._holds_items(child):
+            if child.mem_id == group.first.mem_id or self._holds_dated(child):
                 break
             found = self._heading_of(child, group.first, group)
             if found is not None:
@@ -543,20 +626,30 @@ class _Reader:
             while sibling is not None and checked < 6:
                 if sibling.is_element_node and sibling.tag not in _SKIP_TAGS:
                     checked += 1
-                    if not self._holds_items(sibling):
+                    if not self._holds_dated(sibling):
                         found = self._heading_of(sibling, path, group)
                         if found is not None:
                             return found
+                    elif self._has_own_heading(sibling):
+                        # The block before this list has its own heading: this list has none.
+                        return None
                 sibling = sibling.prev
             if parent.tag == "body":
                 return None
             path = parent
         return None
 
+    def _has_own_heading(self, block: LexborNode) -> bool:
+        """A block of dated items under a heading of its own (not a tab panel or a headline box)."""
+        for node in block.css(_HEADING_SELECTOR):
+            if not self._holds_items(node) and _valid_name(_clean_label(node)):
+                return True
+        return False
+
     def _heading_node(self, node: LexborNode) -> LexborNode | None:
         if node.tag in _H_TAGS or node.tag == "caption":
             return node
-        marks = ((node.attributes.get("class") or "") + " " + (node.attributes.get("id") or "")).lower()
+        marks = ((node.attrs.get("class") or "") + " " + (node.attrs.get("id") or "")).lower()
         if any(hint in marks for hint in _HEADING_HINT):
             return node
         inner = node.css_first(_HEADING_SELECTOR)
@@ -566,24 +659,43 @@ class _Reader:
             return node
         return None
 
+    def _names_a_column(self, node: LexborNode) -> bool:
+        """The next block's heading (a "更多" bar alone names nothing)."""
+        return self._heading_parts(node) is not None
+
     def _heading_of(self, sibling: LexborNode, path: LexborNode, group: _Group) -> _Heading | None:
-        node = self._heading_node(sibling)
-        if node is None:
+        parts = self._heading_parts(sibling)
+        if parts is None:
             return None
-        tabs = self._tabs(node)
-        if len(tabs) >= 2:
+        node, name, url, tabs = parts
+        if tabs:
             return self._tab_heading(sibling, node, tabs, group)
-        name = _clean_label(node)
-        if not _valid_name(name) or find_dates(name, self.as_of, yearless=True):
-            return None
-        url = None
-        for anchor in node.css("a[href]"):
-            if anchor.mem_id in self.more_urls:
-                continue
-            if _clean_label(anchor) == name or url is None:
-                url = self.resolve(anchor.attributes.get("href"))
-        more = self._more_near(sibling, path)
-        return _Heading(name, more or url, (node.mem_id, 0))
+        return _Heading(name, self._more_near(sibling, path) or url, (node.mem_id, 0))
+
+    def _heading_parts(
+        self, sibling: LexborNode
+    ) -> tuple[LexborNode, str, str | None, list[tuple[str, str | None]]] | None:
+        """What an element offers as a heading — its node, name, link and tab labels — read once per element."""
+        key = sibling.mem_id
+        if key in self._parts:
+            return self._parts[key]
+        parts = None
+        node = self._heading_node(sibling)
+        if node is not None:
+            tabs = self._tabs(node)
+            name = _clean_label(node)
+            if len(tabs) >= 2:
+                parts = (node, name, None, tabs)
+            elif _valid_name(name) and not find_dates(name, self.as_of, yearless=True):
+                url = None
+                for anchor in node.css("a[href]"):
+                    if anchor.mem_id in self.more_urls:
+                        continue
+                    if url is None or _clean_label(anchor) == name:
+                        url = self.resolve(anchor.attrs.get("href"))
+                parts = (node, name, url, [])
+        self._parts[key] = parts
+        return parts
 
     def _tabs(self, node: LexborNode) -> list[tuple[str, str | None]]:
         """Tab labels of a tabbed box (通知公告 | 政策文件 | 政策解读 in one heading bar)."""
@@ -595,31 +707,37 @@ class _Reader:
                     continue
                 name = _clean_label(label)
                 if _valid_name(name) and len(name) <= 12:
-                    target = self.resolve(anchor.attributes.get("href")) if anchor is not None else None
+                    target = self.resolve(anchor.attrs.get("href")) if anchor is not None else None
                     labels.append((name, target))
             if len(labels) >= 2:
                 return labels
         return []
 
+    def _panels(self, bar: LexborNode, count: int) -> list[LexborNode]:
+        """The panels a tab bar switches between: the elements after it, or the children of its one wrapper."""
+        if bar.mem_id not in self._panel_cache:
+            following = []
+            nxt = bar.next
+            while nxt is not None:
+                if nxt.is_element_node and nxt.tag not in _SKIP_TAGS and nxt.mem_id not in self.more_urls:
+                    following.append(nxt)
+                nxt = nxt.next
+            if len(following) == 1:
+                children = [c for c in following[0].iter() if c.tag not in _SKIP_TAGS]
+                if len(children) >= count:
+                    following = children
+            self._panel_cache[bar.mem_id] = [p for p in following if not self._only_more(p)]
+        return self._panel_cache[bar.mem_id]
+
     def _tab_heading(
         self, sibling: LexborNode, node: LexborNode, tabs: list[tuple[str, str | None]], group: _Group
     ) -> _Heading:
-        following = []
-        nxt = sibling.next
-        while nxt is not None:
-            if nxt.is_element_node and nxt.tag not in _SKIP_TAGS and nxt.mem_id not in self.more_urls:
-                following.append(nxt)
-            nxt = nxt.next
-        if len(following) == 1:
-            children = [c for c in following[0].iter() if c.tag not in _SKIP_TAGS]
-            if len(children) >= len(tabs):
-                following = children
+        panels = self._panels(sibling, len(tabs))
         ancestors = set()
         up: LexborNode | None = group.node
         while up is not None:
             ancestors.add(up.mem_id)
             up = up.parent
-        panels = [p for p in following if self._holds_items(p) or not p.css_first("a[href]")]
         index = next((i for i, panel in enumerate(panels) if panel.mem_id in ancestors), 0)
         index = min(index, len(tabs) - 1)
         name, label_url = tabs[index]
@@ -629,6 +747,22 @@ class _Reader:
                 (self.more_urls[a.mem_id] for a in panels[index].css("a[href]") if a.mem_id in self.more_urls), None
             )
         return _Heading(name, more or label_url, (node.mem_id, index))
+
+    def _only_more(self, node: LexborNode) -> bool:
+        """A wrapper around a "更多" link and nothing else (not a tab panel)."""
+        anchors = node.css("a[href]")
+        return bool(anchors) and all(a.mem_id in self.more_urls for a in anchors) and not _clean_label(node)
+
+    def blank_blocks(self) -> list[_Group]:
+        """Column blocks that show only 暂无信息: a heading over an empty list is a blank column."""
+        found = []
+        for marker in self.tree.css(_BLANK_MARKER_SELECTOR):
+            text = _text(marker)
+            parent = marker.parent
+            if len(text) > 30 or not _BLANK.search(text) or parent is None or self._holds_dated(parent):
+                continue
+            found.append(_Group(parent, marker))
+        return found
 
     def _more_near(self, sibling: LexborNode, path: LexborNode) -> str | None:
         """The block's "更多" link: in the heading, between heading and list, in the list, or just after it."""
@@ -643,7 +777,7 @@ class _Reader:
             if after is None:
                 break
             if after.is_element_node:
-                if self._holds_items(after) or self._heading_node(after) is not None and not after.css_first("a[href]"):
+                if self._holds_items(after) or self._names_a_column(after):
                     break
                 places.append(after)
             after = after.next
@@ -681,11 +815,11 @@ def _is_root(url: str) -> bool:
 
 
 def _name_from_title(title: str, site_name: str | None) -> str:
+    """``通知公告_临城县人民政府`` → ``通知公告``: the <title> without the site's own name."""
+    if site_name and site_name in title and title.strip() != site_name:
+        title = title.replace(site_name, " - ")
     parts = [p for p in _TITLE_SPLIT.split(title) if p.strip()]
-    for part in parts:
-        if part != site_name:
-            return _WS.sub("", part)
-    return _WS.sub("", title)
+    return _WS.sub("", parts[0]) if parts else _WS.sub("", title)
 
 
 def _latest(items: list[Item], as_of: date) -> date | None:
@@ -710,24 +844,28 @@ def extract_page(
     *,
     overrides: Mapping[str, str] | None = None,
 ) -> PageExtract:
-    """Read one fetched page as the freshness check sees it (homepage, column list page or article).
+    """Read one fetched page as the freshness check sees it.
 
-    ``as_of`` is the day the page was fetched: yearless dates ([10-12]) are read against it and
-    dates after it are reported in ``future_dates`` instead of counting as updates (V1(e)).
-    ``overrides`` is the site's manual column binding passed to :func:`classify_column`.
+    A homepage or channel page gives its column blocks; a column list page (breadcrumb, a
+    ``ColumnName`` tag, pagination, one dominant dated list) is one column named by ColumnName,
+    else its last breadcrumb segment, else its <title>; an article (PubDate, 发布时间：) has no
+    columns and is dated by itself. ``as_of`` is the day the page was fetched: yearless dates
+    ([10-12]) are read against it, and dates after it go to ``future_dates`` instead of counting
+    as updates (V1(e)). ``overrides`` is the site's manual column binding (see :func:`classify_column`).
     """
     if isinstance(body, bytes):
         html, encoding = decode_html(body, content_type)
     else:
         html, encoding = body, "utf-8"
-    reader = _Reader(html, url, as_of, overrides)
+    reader = _Reader(html, url, as_of)
     meta = reader.meta
     title = reader.title()
     links = reader.links()
     nav = reader.nav()
     crumb = reader.breadcrumb()
     reader.strip_regions()
-    main_text = _text(reader.tree.body) if reader.tree.body is not None else ""
+    body_node = reader.tree.body
+    main_text = body_node.text(separator=" ", strip=True, skip_empty=True) if body_node is not None else ""
     raw_pagination = "createPageHTML" in html or "<nextgroup" in html
     pagination = raw_pagination or bool(_PAGINATION.search(main_text))
     groups = reader.groups()
@@ -739,38 +877,37 @@ def extract_page(
         if len(text) <= 12 and target not in item_urls and is_consult_channel(text)
     ]
 
-    future = sorted({i.date for i in all_items if i.date is not None and i.date > as_of})
+    future = {i.date for i in all_items if i.date is not None and i.date > as_of}
     pub_meta = parse_date(meta.get("PubDate", ""), as_of) if meta.get("PubDate") else None
     labelled = labelled_dates(main_text, as_of)
     dated_groups = [g for g in groups if g.dated]
     total_dated = sum(g.dated for g in dated_groups)
     dominant = max(dated_groups, key=lambda g: (g.dated, len(g.items)), default=None)
-    strong_detail = bool(pub_meta or meta.get("ArticleTitle"))
-    weak_detail = 1 <= len(labelled) <= 2
-    listy = pagination or (dominant is not None and dominant.dated >= 3)
-    is_detail = (strong_detail and not pagination) or (
-        weak_detail and (not listy or bool(_DETAIL_MARKS.search(main_text))) and not pagination
+    # An article (detail page) carries its own date: PubDate, or one or two 发布时间 labels that are
+    # not simply the dates of a short list's items. A paged list is never an article.
+    listed = pagination and dominant is not None and dominant.dated >= 3
+    is_detail = not listed and (
+        bool(pub_meta or meta.get("ArticleTitle"))
+        or (
+            not pagination
+            and 1 <= len(labelled) <= 2
+            and (bool(_DETAIL_MARKS.search(main_text)) or dominant is None or dominant.dated < len(labelled))
+        )
     )
 
     def finish(latest: date | None, columns: list[Column], is_list: bool, blank: bool) -> PageExtract:
         return PageExtract(
             url=url, encoding=encoding, title=title, latest=latest, links=links, columns=columns, nav=nav,
-            meta=meta, future_dates=sorted(set(future)), consult_links=consult, is_list_page=is_list, blank=blank,
+            meta=meta, future_dates=sorted(future), consult_links=consult, is_list_page=is_list, blank=blank,
         )
 
+    own = pub_meta or (labelled[0] if is_detail and labelled else None)
+    if own is not None and own > as_of:
+        future.add(own)
+        own = None
     if is_detail:
-        own = pub_meta or (labelled[0] if labelled else None)
-        if own is not None and own > as_of:
-            future = sorted(set(future) | {own})
-            own = None
         return finish(own, [], False, False)
-
-    page_latest = _latest(all_items, as_of)
-    if pub_meta is not None:
-        if pub_meta > as_of:
-            future = sorted(set(future) | {pub_meta})
-        elif page_latest is None or pub_meta > page_latest:
-            page_latest = pub_meta
+    page_latest = max(filter(None, (_latest(all_items, as_of), own)), default=None)
 
     column_name = meta.get("ColumnName", "").strip()
     signals = bool(crumb) or (bool(column_name) and column_name not in _HOME_COLUMN_NAMES)
@@ -787,7 +924,7 @@ def extract_page(
     if is_list:
         segments = split_breadcrumb(crumb)
         name = column_name or (segments[-1] if segments else "") or _name_from_title(title, meta.get("SiteName"))
-        items = _list_items(reader, groups, dominant, headings, name, blank_text)
+        items = _list_items(reader, groups, dominant, headings, name, blank_text and not pagination)
         column = Column(
             name=name,
             type=classify_column(name, crumb, overrides=overrides, url=url),
@@ -797,11 +934,27 @@ def extract_page(
         )
         return finish(page_latest, [column], True, not items)
 
+    return finish(page_latest, _block_columns(reader, dated_groups, headings, as_of, overrides), False, False)
+
+
+def _block_columns(
+    reader: _Reader,
+    dated_groups: list[_Group],
+    headings: dict[int, _Heading | None],
+    as_of: date,
+    overrides: Mapping[str, str] | None,
+) -> list[Column]:
+    """The column blocks of a homepage or channel page: lists under one heading (or tab) make one
+    column, in page order; blocks that show only 暂无信息 follow as blank columns."""
     blocks: dict[tuple[int, int], tuple[_Heading, list[tuple[Item, LexborNode]]]] = {}
     for group in dated_groups:
         heading = headings[id(group)]
         if heading is not None:
             blocks.setdefault(heading.key, (heading, []))[1].extend(group.items)
+    for group in reader.blank_blocks():
+        heading = reader.heading(group)
+        if heading is not None and heading.key not in blocks:
+            blocks[heading.key] = (heading, [])
     columns = []
     for heading, entries in blocks.values():
         items = _unique_items(entries)
@@ -814,7 +967,7 @@ def extract_page(
                 latest=_latest(items, as_of),
             )
         )
-    return finish(page_latest, columns, False, False)
+    return columns
 
 
 def _list_items(

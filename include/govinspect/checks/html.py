@@ -22,7 +22,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 # Declarations that name a subset of what the page really uses.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
 # Server and framework defaults (Tomcat's ISO-8859-1) that say nothing about a Chinese page.
-_WEAK = {"latin-1", "iso8859-1", "ascii", "cp1252"}
+_WEAK = {"iso8859-1", "ascii", "cp1252"}
 
 
 def normalize_encoding(name: str | None) -> str | None:
@@ -33,10 +33,12 @@ def normalize_encoding(name: str | None) -> str | None:
     if name in ("x-gbk", "gb_2312-80", "gb2312-80", "csgb2312", "cp936", "ms936", "windows-936", "euc-cn"):
         name = "gbk"
     try:
-        canonical = codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
-    return _SUPERSETS.get(canonical, canonical)
+    if not getattr(info, "_is_text_encoding", True):  # hex, base64, rot13 … are codecs but not charsets
+        return None
+    return _SUPERSETS.get(info.name, info.name)
 
 
 def _decodes(body: bytes, encoding: str) -> bool:
