@@ -85,3 +85,73 @@ def test_unreachable_site_is_a_finding_not_an_error():
     check = asyncio.run(go())
     assert check.homepage_outcome == "blocked_private_address"
     assert check.observation["checked"] is False
+
+
+def _undated_site() -> tuple:
+    """A small site whose list shows no dates: its articles' PubDate must decide."""
+    import socket
+    import threading
+
+    from aiohttp import web
+
+    home = ('<html><head><title>测试县人民政府</title></head><body><div class="nav"><a href="/">首页</a>'
+            '<a href="/zwgk/tzgg/index.html">通知公告</a></div>'
+            '<div class="box"><h3><a href="/zwgk/tzgg/index.html">通知公告</a></h3><ul>'
+            '<li><a href="/zwgk/tzgg/a1.html">关于开展秋季防火检查的通知</a></li>'
+            '<li><a href="/zwgk/tzgg/a2.html">关于调整办公时间的公告</a></li></ul></div></body></html>')
+    listing = ('<html><head><title>通知公告_测试县人民政府</title><meta name="ColumnName" content="通知公告"></head><body>'
+               '<div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 通知公告</div><ul class="list">'
+               '<li><a href="/zwgk/tzgg/a1.html">关于开展秋季防火检查的通知</a></li>'
+               '<li><a href="/zwgk/tzgg/a2.html">关于调整办公时间的公告</a></li></ul><div class="page">共1页</div></body></html>')
+
+    def article(day: str) -> str:
+        return (f'<html><head><meta name="PubDate" content="{day} 09:30"><title>文章</title></head>'
+                f'<body><div class="info">发布时间：{day}</div><p>正文</p></body></html>')
+
+    routes = {"/": home, "/zwgk/tzgg/index.html": listing, "/zwgk/tzgg/a1.html": article("2020-10-09"),
+              "/zwgk/tzgg/a2.html": article("2020-09-30")}
+
+    async def handler(request):
+        body = routes.get(request.path)
+        if body is None:
+            raise web.HTTPNotFound()
+        return web.Response(text=body, content_type="text/html", charset="utf-8")
+
+    app = web.Application()
+    app.router.add_route("GET", "/{tail:.*}", handler)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        runner = web.AppRunner(app)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        ready.set()
+        loop.run_forever()
+
+    threading.Thread(target=serve, daemon=True).start()
+    ready.wait(5)
+    return port, loop
+
+
+def test_detail_pages_date_an_undated_list():
+    port, loop = _undated_site()
+    settings = NetSettings(allow_networks=parse_networks("127.0.0.0/8"),
+                           connect_to=parse_connect_to(f"www.test.gov.cn:80:127.0.0.1:{port}"))
+
+    async def go():
+        async with HttpClient(settings, timeout=3.0, per_host_rate=None) as client:
+            return await check_website(client, SiteTarget("1506230002", "测试", "http://www.test.gov.cn/"), TODAY)
+
+    try:
+        check = asyncio.run(go())
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+    columns = {c["name"]: c for c in check.observation["columns"]}
+    assert columns["通知公告"]["latest"] == "2020-10-09"
+    assert columns["通知公告"]["dated_by"] == "detail"

@@ -183,15 +183,21 @@ async def check_website(
             return
         columns[key] = {}
         latest, items, blank = col.latest, len(col.items), False
+        listed = list(col.items)
         if col.url and _in_site(col.url, crawler.domain):
             listing = await crawler.page(col.url)
             if listing is not None and listing.columns:
                 own = listing.columns[0]
                 latest = max(filter(None, [own.latest, latest]), default=None)
                 items = max(items, len(own.items))
+                listed = list(own.items) or listed
                 blank = listing.blank and not col.items
             elif listing is not None and listing.blank and not col.items:
                 blank = True
+        dated_by = "list"
+        if latest is None and listed and not blank:
+            latest = await _latest_from_details(crawler, listed)
+            dated_by = "detail" if latest else "none"
         columns[key] = {
             "name": col.name,
             "type": col.type,
@@ -199,6 +205,7 @@ async def check_website(
             "latest": latest.isoformat() if latest else None,
             "items": 0 if blank else items,
             "url": col.url,
+            "dated_by": dated_by,
         }
 
     await asyncio.gather(*(read_column(col, 1) for col in home.columns))
@@ -215,14 +222,23 @@ async def check_website(
         await asyncio.gather(*(read_column(col, 1) for col in hub.columns))
     await crawler.crawl()
     # List pages met deeper in the site (a unit's 通知公告 on the 信息公开 platform …) are columns too.
+    async def deeper_column(url: str, extract: PageExtract) -> None:
+        own = extract.columns[0]
+        latest, dated_by = own.latest, "list"
+        if latest is None and own.items and not extract.blank:
+            latest = await _latest_from_details(crawler, own.items)
+            dated_by = "detail" if latest else "none"
+        columns[_column_key(url)] = {
+            "name": own.name, "type": own.type, "level": 1 if crawler.depth.get(url, 9) <= 1 else 2,
+            "latest": latest.isoformat() if latest else None,
+            "items": 0 if extract.blank else len(own.items), "url": url, "dated_by": dated_by,
+        }
+
+    deeper = {}
     for url, extract in sorted(crawler.extracts.items()):
         if extract.is_list_page and extract.columns and _column_key(url) not in columns:
-            own = extract.columns[0]
-            columns[_column_key(url)] = {
-                "name": own.name, "type": own.type, "level": 1 if crawler.depth.get(url, 9) <= 1 else 2,
-                "latest": own.latest.isoformat() if own.latest else None,
-                "items": 0 if extract.blank else len(own.items), "url": url,
-            }
+            deeper.setdefault(_column_key(url), (url, extract))
+    await asyncio.gather(*(deeper_column(url, extract) for url, extract in deeper.values()))
 
     homepage_latest = home.latest
     homepage_is_hub = not any(c.items for c in home.columns) and home.latest is None
@@ -249,6 +265,17 @@ async def check_website(
         "checked": True,
     }
     return SiteCheck(observation, dead, "ok")
+
+
+DETAIL_SAMPLE = 3
+
+
+async def _latest_from_details(crawler: _Crawler, items: list[Any]) -> date | None:
+    """When a list shows no dates, the first articles' own publication dates decide (PubDate, 发布时间)."""
+    urls = [i.url for i in items if i.url and _in_site(i.url, crawler.domain)][:DETAIL_SAMPLE]
+    pages = await asyncio.gather(*(crawler.page(u) for u in urls))
+    dates = [p.latest for p in pages if p is not None and p.latest and p.latest <= crawler.as_of]
+    return max(dates, default=None)
 
 
 async def _interaction(crawler: _Crawler, home: PageExtract) -> dict[str, Any]:
