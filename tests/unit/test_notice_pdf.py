@@ -13,6 +13,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from govinspect.notice.fonts import ENV_VARS, FontError, outline_kind, parse_font_spec, resolve_fonts
 from govinspect.notice.formatting import cn_date, format_rate
 from govinspect.notice.layout import NO_LINE_END, NO_LINE_START, GridText, break_lines, text_width
@@ -28,8 +31,6 @@ from govinspect.notice.pdf import (
     column_widths,
     render_pdf,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdfinfo"))
 needs_poppler = pytest.mark.skipif(
@@ -251,6 +252,24 @@ def test_one_long_value_does_not_squeeze_the_other_columns() -> None:
         assert widths[0] >= text_width("序号", fonts.body, 12)
         assert widths[2] >= text_width("责任单位", fonts.body, 12)
         assert widths[1] < 0.75 * total
+
+
+def test_a_squeeze_keeps_short_columns_whole_and_shortens_the_table() -> None:
+    from govinspect.notice.fonts import register_fonts
+    from govinspect.notice.pdf import _height, _sample_widths
+
+    fonts = register_fonts()
+    header = ["序号", "网站名称", "平台类型", "主要问题"]
+    notes = "发布解读政策文件一级栏目超过6个月未更新：1 个（规范性文件）（-5）；功能设计其他页面链接不可用：7 处（-0.7）"
+    rows = [[str(i), f"某县第{i}镇人民政府网站", "微信公众号", notes] for i in range(1, 40)]
+    total = 360.0
+    widths = column_widths(header, rows, fonts.body, 12, total)
+    assert sum(widths) == pytest.approx(total)
+    assert widths[2] >= text_width("微信公众号", fonts.body, 12) + 6  # never 微信公众 / 号
+    assert widths[3] > widths[1]  # the notes take the room: four lines a row, not seven
+    sample = _sample_widths(rows, fonts.body, 12)
+    even = [widths[0], widths[2], (total - widths[0] - widths[2]) / 2, (total - widths[0] - widths[2]) / 2]
+    assert _height(sample, widths) < _height(sample, [even[0], even[2], even[1], even[3]])
 
 
 # ------------------------------------------------------------------------------------------ fonts

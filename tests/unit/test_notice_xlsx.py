@@ -7,9 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+
 from govinspect.notice.model import Count, NoticeData, Problem, ProblemGroup, Table
 from govinspect.notice.xlsx import rectification_filename, render_rectification, render_xlsx, safe_cell
-from openpyxl import load_workbook
 
 FORMULAS = ["=1+1", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", '=HYPERLINK("http://x","y")']
 

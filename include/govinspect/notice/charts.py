@@ -102,6 +102,13 @@ def pass_rate_bars(counts: list[Count], font: str, width: float, size: float = 1
     return drawing
 
 
+def _fit_labels(labels: list[str], font: str, size: float, room: float) -> list[str]:
+    """Quarter labels on two lines (2020年 / 第三季度) when one line is wider than a category."""
+    if all(stringWidth(label, font, size) <= room * 0.95 for label in labels):
+        return labels
+    return [label.replace("年", "年\n", 1) for label in labels]
+
+
 def trend_lines(
     trend: list[tuple[str, float | None, float | None]], font: str, width: float, size: float = 10.5
 ) -> Drawing | None:
@@ -129,7 +136,7 @@ def trend_lines(
             series.append(run)
             looks.append(look)
     chart.data = series
-    chart.categoryAxis.categoryNames = [t[0] for t in trend]
+    chart.categoryAxis.categoryNames = _fit_labels([t[0] for t in trend], font, size * 0.9, chart.width / len(trend))
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = size * 0.9
     chart.categoryAxis.labels.boxAnchor = "n"

@@ -46,6 +46,7 @@ class ProblemGroup:
 
     title: str
     items: list[Problem] = field(default_factory=list)
+    note: str = ""  # one sentence printed under the heading, e.g. where the full list is (清单见附件2)
 
 
 @dataclass
@@ -76,7 +77,8 @@ class NoticeData:
     requirements: list[str]  # 三、下一步工作要求, one paragraph each (一是…, 二是…)
     attachments: list[Table]
     unit_type_rates: list[Count] = field(default_factory=list)  # for the chart by unit type
-    trend: list[tuple[str, float | None, float | None]] = field(default_factory=list)  # (quarter, site rate, account rate)
+    # (quarter label, website rate, account rate), oldest first, ending with this quarter; empty without history
+    trend: list[tuple[str, float | None, float | None]] = field(default_factory=list)
     contact: str = ""
     document_number: str = ""  # e.g. 鄂前政服发〔2020〕12号; empty when none
     rectification: dict[str, list[list[str]]] = field(default_factory=dict)  # unit -> rows of 整改清单

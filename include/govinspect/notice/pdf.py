@@ -72,8 +72,8 @@ CAPTION_SIZE = 14.0
 
 _NONE = "无。"
 _SENTENCE_END = tuple("。！？；…")
-# Good places to end a title line (after 的、，) or to start one (before 与 和 及 关于).
-_TITLE_BREAK_AFTER = set("的、，")
+# Good places to end a title line (after 的、， or a closing quote) or to start one (before 与 和 及 关于).
+_TITLE_BREAK_AFTER = set("的、，”》）")
 _TITLE_BREAK_BEFORE = set("与和及暨")
 
 
@@ -251,16 +251,48 @@ def _text_width(text: str, font: str, size: float) -> float:
     return max((text_width(line, font, size) for line in text.split("\n")), default=0.0)
 
 
-def _column_needs(rows: Sequence[Sequence[str]], j: int, font: str, size: float) -> float:
-    """Width that column ``j`` needs: the 95th percentile of its cells, so one very long name wraps
-    instead of squeezing every other column..."""
-    if not rows:
+def _sample_widths(rows: Sequence[Sequence[str]], font: str, size: float) -> list[list[float]]:
+    """Text width of every cell of an even sample of at most ~2,000 rows (a large attachment is sized on it)."""
+    step = max(1, len(rows) // 2000)
+    return [[_text_width(cell[:400], font, size) for cell in row] for row in rows[::step]]
+
+
+def _need(widths: Sequence[float]) -> float:
+    """Width a column needs: the 95th percentile of its cells, so one very long name wraps instead of
+    squeezing every other column, but wide enough that the longest cell wraps into a handful of
+    lines rather than a column of glyphs."""
+    if not widths:
         return 0.0
-    step = max(1, len(rows) // 2000)  # a large attachment is sized on an even sample of its rows
-    widths = sorted(_text_width(row[j][:400], font, size) for row in rows[::step])
-    typical = widths[min(len(widths) - 1, int(len(widths) * 0.95))]
-    # ... but wide enough that the longest cell wraps into a handful of lines, not a column of glyphs.
-    return max(typical, widths[-1] / 8)
+    ordered = sorted(widths)
+    return max(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], ordered[-1] / 8)
+
+
+def _column_needs(rows: Sequence[Sequence[str]], j: int, font: str, size: float) -> float:
+    return _need([_text_width(row[j][:400], font, size) for row in rows[:: max(1, len(rows) // 2000)]])
+
+
+def _fill(base: Sequence[float], target: Sequence[float], total: float) -> list[float]:
+    """Raise ``base`` towards ``target`` until the widths sum to ``total``, the smallest gaps first
+    (water-filling): columns that need little get all of it, the widest ones absorb the squeeze."""
+    spare = total - sum(base)
+    gaps = [max(0.0, t - b) for b, t in zip(base, target, strict=True)]
+    if spare <= 0 or not any(gaps):
+        return list(base)
+    level, left = max(gaps), spare
+    for k, gap in enumerate(sorted(gaps)):
+        share = left / (len(gaps) - k)
+        if gap >= share:
+            level = share
+            break
+        left -= gap
+    return [b + min(gap, level) for b, gap in zip(base, gaps, strict=True)]
+
+
+def _height(sample: Sequence[Sequence[float]], widths: Sequence[float]) -> int:
+    """Lines the sampled rows would take at these column widths (a row is as tall as its tallest cell)."""
+    inner = [max(w - 2 * CELL_PAD, 1.0) for w in widths]
+    return sum(max((math.ceil(c / w - 1e-9) for c, w in zip(row, inner, strict=False) if c), default=1)
+               for row in sample)
 
 
 def column_widths(
@@ -269,24 +301,35 @@ def column_widths(
     """Share ``total`` among the columns: a few characters each at least, the rest by need.
 
     Headers up to six characters stay on one line; no column asks for more than 45 % of the table.
+    Short columns (序号, 平台类型, dates, 检查结果) keep their natural width while the text columns
+    give way. Of two ways to squeeze — narrow the widest columns first, or let every text column
+    wrap into the same number of lines — the one that gives the shorter table on the sampled rows wins.
     """
     if not header:
         return []
     pad = 2 * CELL_PAD
-    natural, minimum = [], []
+    sample = _sample_widths(rows, font, size)
+    needs, natural, minimum = [], [], []
     for j, title in enumerate(header):
-        need = max(_column_needs(rows, j, font, size), min(_text_width(title, font, size), 6 * size))
+        need = max(_need([row[j] for row in sample]), min(_text_width(title, font, size), 6 * size))
+        needs.append(need)
         natural.append(min(need + pad, 0.45 * total))
-        minimum.append(min(natural[-1], 4 * size + pad))
+        minimum.append(natural[-1] if need <= 6 * size else min(natural[-1], 4 * size + pad))
     if sum(natural) <= total:
         scale = total / sum(natural)
         return [w * scale for w in natural]
     if sum(minimum) >= total:
         scale = total / sum(minimum)
         return [w * scale for w in minimum]
-    spare = total - sum(minimum)
-    extra = [nat - low for nat, low in zip(natural, minimum, strict=True)]
-    return [low + spare * e / sum(extra) for low, e in zip(minimum, extra, strict=True)]
+    candidates = [_fill(minimum, natural, total)]
+    # The widest need may exceed the 45 % cap: measure it uncapped for the same-number-of-lines split.
+    for lines in range(2, 64):
+        base = [min(max(low, need / lines + pad), 0.45 * total) if low < nat else low
+                for need, low, nat in zip(needs, minimum, natural, strict=True)]
+        if sum(base) <= total:
+            candidates.append(_fill(base, natural, total))
+            break
+    return min(candidates, key=lambda widths: _height(sample, widths))
 
 
 def _cell(text: str, width: float, max_height: float, styles: _Styles, centred: bool) -> str | Paragraph:
@@ -407,6 +450,9 @@ def _problem_section(groups: list[ProblemGroup], styles: _Styles) -> list[Flowab
         if group.items:
             title += f"（{len(group.items)}个）"
         out.append(styles.heading(f"{i}.{title}", 3))
+        note = clean_text(group.note).strip()
+        if note and group.items:
+            out.append(styles.body(_sentence(note)))
         if not group.items:
             out.append(styles.body(_NONE))
         out.extend(styles.body(_problem_line(j, p)) for j, p in enumerate(group.items, start=1))
@@ -449,6 +495,14 @@ def _signature(data: NoticeData, styles: _Styles) -> list[Flowable]:
     return out
 
 
+def _contact_line(contact: str) -> str:
+    """（联系方式：…） after the requirements, unless the profile already wrote its own label."""
+    text = clean_text(contact).strip()
+    if text.startswith(("（", "(")) or "：" in text or ":" in text:
+        return text
+    return f"（联系方式：{text}）"
+
+
 def _body(data: NoticeData, styles: _Styles) -> list[Flowable]:
     story: list[Flowable] = []
     if data.document_number.strip():
@@ -476,7 +530,7 @@ def _body(data: NoticeData, styles: _Styles) -> list[Flowable]:
     story.append(styles.heading("三、下一步工作要求", 1))
     closing = [styles.body(r) for r in data.requirements if r.strip()] or [styles.body(_NONE)]
     if data.contact.strip():
-        closing.append(styles.body(data.contact))
+        closing.append(styles.body(_contact_line(data.contact)))
     # The last paragraph travels with the signature so that the signature never opens a page alone.
     story.extend(closing[:-1])
     tail: list[Flowable] = [closing[-1]]
