@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export GOVINSPECT_HOME ?= $(CURDIR)/.govinspect
 export GOVINSPECT_REPORTS_DIR ?= $(CURDIR)/reports
 
-.PHONY: demo test airflow setup lint bench bench-quick clean
+.PHONY: demo test airflow setup lint bench bench-quick clean test-airflow compose-check
 
 $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	scripts/system-deps.sh
@@ -28,6 +28,15 @@ test: setup
 ## make airflow: Airflow standalone on http://localhost:8080 with the demo data
 airflow: setup
 	scripts/airflow-standalone.sh
+
+## make test-airflow: the deployment's tests alone (real scheduler on PostgreSQL, rerun, Inspection view, compose)
+test-airflow: setup
+	$(BIN)/python -m pytest -p no:cacheprovider tests/dags tests/integration/test_scheduler.py \
+		tests/integration/test_rerun.py tests/integration/test_ui.py tests/integration/test_ui_views.py
+
+## make compose-check: validate docker-compose.yml as docker compose reads it (no Docker engine needed)
+compose-check:
+	docker-compose --env-file .env.example -f docker-compose.yml config -q
 
 lint: setup
 	$(BIN)/ruff check include dags plugins tests bench

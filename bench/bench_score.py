@@ -4,7 +4,9 @@
 
 Prints ``score_100k_seconds`` (validation + scoring of the whole observations document), the
 ``json.loads`` time of the same document measured in the same run as a baseline, their ratio
-``score_vs_json_parse``, the unit rollup time and the peak RSS. Target: under 10 s.
+``score_vs_json_parse``, the unit rollup time in Python (``scoring/units.py``) and in SQL on a
+SQLite store (``sql/unit_*_scores.sql``, checked to give the same unit scores), and the peak RSS.
+Target: under 10 s.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import json
 import random
 import resource
 import sys
+import tempfile
 import time
+from pathlib import Path
 from datetime import date, timedelta
 from typing import Any
 
@@ -151,6 +155,32 @@ def _timed(fn: Any, *args: Any) -> tuple[Any, float]:
     return result, time.perf_counter() - start
 
 
+def sql_rollup(verdicts: dict[str, Any], rubric: Any) -> tuple[list[dict[str, Any]], float]:
+    """Store the verdicts in a fresh SQLite file and time the SQL rollup of their quarter (and year)."""
+    from govinspect.assessment import rollup, stored_unit_scores
+    from govinspect.store import migrate, replace_partition, session_scope
+    from govinspect.store.models import Verdict
+
+    quarter = verdicts["quarter"]
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        migrate(url)
+        rows = [
+            {"entity_type": kind, "entity_id": f"{kind}:{v['id']}", "unit": v["unit"], "unit_kind": None,
+             "platform": v.get("platform"), "verdict": v["verdict"], "score": v["score"],
+             "indicator_set": rubric.name, "detail": {}}
+            for kind, key in (("website", "websites"), ("account", "accounts")) for v in verdicts[key]
+        ]
+        with session_scope(url) as session:
+            replace_partition(session, Verdict, {"quarter": quarter}, rows)
+        _counts, seconds = _timed(lambda: rollup(quarter, rubric, url=url))
+        stored = stored_unit_scores(quarter, url=url)
+        from govinspect.store import engine_for
+
+        engine_for(url).dispose()
+    return stored, seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--websites", type=int, default=10_000)
@@ -169,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     document, parse_seconds = _timed(json.loads, text)
     verdicts, score_seconds = _timed(score_observations, document, rubric)
     units, unit_seconds = _timed(unit_scores, verdicts, rubric)
+    stored, sql_seconds = sql_rollup(verdicts, rubric)
+    fields = ("score", "website_score", "account_score", "judged", "failed", "unknown")
+    same = {u["unit"]: tuple(u[f] for f in fields) for u in units} == {
+        u["unit"]: tuple(u[f] for f in fields) for u in stored}
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     entities = args.websites + args.accounts
@@ -188,8 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"json_parse_seconds: {parse_seconds:.2f}")
     print(f"score_vs_json_parse: {score_seconds / parse_seconds:.1f}x")
     print(f"unit_scores_seconds: {unit_seconds:.2f} ({len(units)} units)")
+    print(f"sql_rollup_sqlite_seconds: {sql_seconds:.2f} (quarter and year; same unit scores as units.py: {same})")
+    print(f"sql_rollup_vs_unit_scores: {sql_seconds / unit_seconds:.1f}x")
     print(f"peak_rss_mb: {peak_kb / 1024:.0f}")
-    return 0
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Homepage liveness probes (站点无法访问, V2): every registered homepage, at least 20 times a day."""
+"""Homepage liveness probes (站点无法访问, V2): every registered homepage, at least 20 times a day.
+
+A homepage that does not answer is recorded as a probe outcome, never a task failure; the task
+retries only on system errors (the store or the network itself unreachable).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag, task
-from govinspect_airflow import DEFAULT_ARGS, store_url
+
+from govinspect_airflow import DEFAULT_ARGS, PROBE_POOL, check_queue, store_url
 
 
 @dag(
@@ -20,7 +25,8 @@ from govinspect_airflow import DEFAULT_ARGS, store_url
     doc_md=__doc__,
 )
 def liveness_probe() -> None:
-    @task(execution_timeout=timedelta(minutes=30))
+    # One round at a time (pool); a round is cut off after 30 minutes so the next keeps its schedule.
+    @task(execution_timeout=timedelta(minutes=30), pool=PROBE_POOL, **check_queue("websites"))
     def probe_homepages() -> dict:
         from govinspect.pipeline import probe_round
         from govinspect.store import migrate

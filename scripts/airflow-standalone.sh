@@ -15,6 +15,10 @@ export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS:-admin:admin}"
 mkdir -p "$AIRFLOW_HOME"
+# The pools must exist before a check batch can be scheduled (see include/govinspect_airflow/pools.py).
+.venv/bin/airflow db migrate >/dev/null
+.venv/bin/python -m govinspect_airflow.pools "$AIRFLOW_HOME/govinspect-pools.json"
+.venv/bin/airflow pools import "$AIRFLOW_HOME/govinspect-pools.json" >/dev/null
 
 farm_out=$(mktemp)
 .venv/bin/python -m govinspect.demo.farm --today 2020-10-15 --port "${GOVINSPECT_FARM_PORT:-18080}" >"$farm_out" &
@@ -28,4 +32,5 @@ GOVINSPECT_CONNECT_TO=$(head -n1 "$farm_out")
 export GOVINSPECT_CONNECT_TO
 echo "demo farm on loopback: $GOVINSPECT_CONNECT_TO" >&2
 echo "Airflow UI: http://localhost:8080  user: admin  password: see $AIRFLOW_HOME/simple_auth_manager_passwords.json.generated" >&2
+echo "Inspection view: http://localhost:8080/plugin/govinspect (in the nav as Inspection)" >&2
 exec .venv/bin/airflow standalone

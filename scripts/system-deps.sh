@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # System packages govinspect needs beyond Python: free CJK TrueType fonts for the notice PDF
-# and poppler-utils (pdftotext, pdffonts) used by the tests. Installs them with apt-get when
+# and poppler-utils (pdftotext, pdffonts) used by the tests; for the tests of the Airflow
+# deployment also chromium (headless screenshots of the Inspection view) and docker-compose
+# (v1, validates docker-compose.yml without a Docker engine). Installs them with apt-get when
 # they are missing and we may; otherwise says exactly what to install.
 set -euo pipefail
-packages=(fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei poppler-utils)
+packages=(fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei poppler-utils chromium docker-compose)
 need=()
 [ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || need+=(fonts-arphic-uming)
 [ -f /usr/share/fonts/truetype/arphic/ukai.ttc ] || need+=(fonts-arphic-ukai)
 [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-if [ ${#need[@]} -eq 0 ]; then
-  exit 0
-fi
 if [ -n "${GOVINSPECT_FONT_SONG:-}" ] && command -v pdftotext >/dev/null 2>&1; then
+  need=()  # fonts of the operator's choice
+fi
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -8,20 +8,28 @@ import asyncio
 import hashlib
 import os
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, tuple_
 
 from govinspect import config
 from govinspect.checks import liveness
 from govinspect.checks.website import SiteTarget, check_website
 from govinspect.net import HttpClient
-from govinspect.newmedia.adapters import AccountTarget, ManualRecord, SourceSettings, check_account
+from govinspect.newmedia.adapters import (
+    AccountTarget,
+    ManualRecord,
+    SourceCredentials,
+    SourceSettings,
+    check_accounts,
+)
 from govinspect.profile import Profile, load_profile
 from govinspect.quarter import Quarter
-from govinspect.registry.load import LoadReport, load_files
+from govinspect.registry.api import ApiSource
+from govinspect.registry.load import LoadReport
 from govinspect.registry.reconcile import ReconcileRules, reconcile
 from govinspect.store import migrate, replace_partition, session_scope, upsert
 from govinspect.store.models import (
@@ -53,12 +61,26 @@ def prepare_store(url: str | None = None) -> None:
 # --- registry -------------------------------------------------------------------------------------------
 
 
-def snapshot_registry(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, Any]:
-    """Import the quarter's registry exports (单位名录, 网站, 新媒体, 排查, 人工核查) into the store."""
+def snapshot_registry(quarter: str, profile: Profile | None = None, url: str | None = None,
+                      api: ApiSource | None = None) -> dict[str, Any]:
+    """Import the quarter's registry (单位名录, 网站, 新媒体, 排查, 人工核查) in one transaction: the
+    profile's export files and, when ``api`` is given, the province's registry API. Stores the
+    quarter's snapshot and its changes since the previous quarter. An unusable source fails the
+    stage before anything is written."""
+    from govinspect.registry.api import fetch_and_parse
+    from govinspect.registry.load import load_parsed, parse_sources, profile_sources
+
     profile = profile or load_profile()
     q = Quarter.parse(quarter)
-    report: LoadReport = load_files(profile.registry_files(q), q, url=url, county=profile.county)
-    summary = {"imported": dict(report.imported), "quarantined": len(report.quarantined)}
+    as_of = profile.check_point_for(q)
+    paths, kinds = profile_sources(profile, q)
+    parsed = parse_sources(paths, q, kinds, as_of=as_of)
+    if api is not None:
+        parsed += fetch_and_parse(api, as_of)
+    report: LoadReport = load_parsed(parsed, q, url=url, county=profile.county)
+    summary = {"imported": dict(report.imported), "quarantined": len({(r.source, r.row) for r in report.quarantined}),
+               "quarantined_by_kind": dict(report.quarantined_by_kind()),
+               "sources": [name for name, _label, _count in report.files], "passed_over": report.skipped}
     with session_scope(url) as session:
         _record_stage(session, str(q), "registry_snapshot", summary)
     return summary
@@ -95,6 +117,10 @@ def plan_website_batches(quarter: str, profile: Profile | None = None, url: str 
     with session_scope(url) as session:
         sites = session.execute(select(Website).where(Website.quarter == quarter).order_by(Website.site_code)).scalars().all()
         items = [(s.sponsor or "", s.site_code) for s in sites if "下线" not in (s.status or "")]
+        # A rerun after the registry changed: sites no longer checked this quarter leave no rows behind.
+        planned = [code for _label, code in items]
+        for model in (WebsiteObservation, DeadLink):
+            session.execute(delete(model).where(model.quarter == quarter, model.site_code.not_in(planned)))
     return _batches(items, profile.batch_size_websites)
 
 
@@ -116,6 +142,8 @@ def check_website_batch(quarter: str, batch: dict[str, Any], profile: Profile | 
     as_of = profile.check_point_for(q)
     with session_scope(url) as session:
         targets = _site_targets(session, quarter, batch["keys"])
+    for target in targets:  # the inspectors' column bindings ([columns."SITE_CODE"] in the profile)
+        target.column_overrides = dict(profile.columns.get(target.site_code, {}))
 
     async def run_all() -> list[Any]:
         async with HttpClient() as client:
@@ -123,6 +151,9 @@ def check_website_batch(quarter: str, batch: dict[str, Any], profile: Profile | 
 
     checks = asyncio.run(run_all())
     with session_scope(url) as session:
+        # These sites' rows, whatever batch wrote them: labels shift when the registry gains a unit.
+        session.execute(delete(WebsiteObservation).where(WebsiteObservation.quarter == quarter,
+                                                         WebsiteObservation.site_code.in_(batch["keys"])))
         replace_partition(session, WebsiteObservation, {"quarter": quarter, "batch": batch["batch"]}, [
             {"site_code": t.site_code, "homepage_outcome": c.homepage_outcome, "data": c.observation}
             for t, c in zip(targets, checks, strict=True)
@@ -309,26 +340,43 @@ def probe_summary(session: Any, site_code: str, check_point: date) -> dict[str, 
 
 
 def plan_account_batches(quarter: str, profile: Profile | None = None, url: str | None = None) -> list[dict[str, Any]]:
+    from govinspect.store.models import PostFinding
+
     profile = profile or load_profile()
     with session_scope(url) as session:
         accounts = session.execute(select(Account).where(Account.quarter == quarter, Account.origin == "registry")
                                    .order_by(Account.platform, Account.account_id)).scalars().all()
         items = [(a.platform_label, f"{a.platform}\t{a.account_id}") for a in accounts]
+        # A rerun after the registry changed: accounts no longer checked this quarter leave no rows behind.
+        planned = [(a.platform, a.account_id) for a in accounts]
+        for model in (AccountObservation, PostFinding):
+            session.execute(delete(model).where(model.quarter == quarter,
+                                                tuple_(model.platform, model.account_id).not_in(planned)))
     return _batches(items, profile.batch_size_accounts)
 
 
-def source_settings(profile: Profile) -> SourceSettings:
-    settings = SourceSettings.from_env()
-    if profile.rsshub_base and not settings.rsshub_base:
+def source_settings(profile: Profile, quarter: str | None = None) -> SourceSettings:
+    """The profile's ``[sources]`` and ``[screening]`` (see :mod:`govinspect.newmedia.settings`), its
+    RSSHub and App Store addresses, then ``GOVINSPECT_RSSHUB_BASE`` / ``GOVINSPECT_APPSTORE_LOOKUP``."""
+    settings = SourceSettings.from_profile_file(profile.path, quarter) if profile.path.is_file() else SourceSettings()
+    if profile.rsshub_base:
         settings.rsshub_base = profile.rsshub_base
     if profile.appstore_lookup:
         settings.appstore_lookup = profile.appstore_lookup
+    settings.apply_env(os.environ)
     return settings
 
 
 def check_account_batch(quarter: str, batch: dict[str, Any], profile: Profile | None = None,
-                        url: str | None = None) -> dict[str, Any]:
-    """Read the last post of each account of one batch; manual evidence decides where recorded."""
+                        url: str | None = None, secrets: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Check the accounts of one batch and replace that batch's observations and post findings.
+
+    Manual evidence decides where it tells the last post; accounts no source can read stay
+    unknown and are listed for it. ``secrets`` are the sources' cookies and keys as plain values
+    (the DAG task reads them from an Airflow Connection): ``weibo_cookie``, ``rsshub_key``.
+    """
+    from govinspect.store.models import PostFinding
+
     profile = profile or load_profile()
     check_point = profile.check_point_for(Quarter.parse(quarter))
     keys = [tuple(k.split("\t", 1)) for k in batch["keys"]]
@@ -339,24 +387,28 @@ def check_account_batch(quarter: str, batch: dict[str, Any], profile: Profile | 
                   for m in session.execute(select(ManualEvidence).where(ManualEvidence.quarter == quarter)).scalars()}
         targets = [AccountTarget(a.platform, a.account_id, a.name, a.unit, True, a.status)
                    for a in (accounts[k] for k in keys if k in accounts)]
-    settings = source_settings(profile)
-
-    async def run_all() -> list[Any]:
-        async with HttpClient(limit_per_host=4) as client:
-            return await asyncio.gather(*(
-                check_account(client, t, check_point, settings, manual.get((t.platform, t.account_id))) for t in targets))
-
-    results = asyncio.run(run_all())
-    with session_scope(url) as session:
-        replace_partition(session, AccountObservation, {"quarter": quarter, "batch": batch["batch"]}, [
-            {"platform": t.platform, "account_id": t.account_id, "freshness": r.freshness, "state": r.state,
-             "last_post": r.last_post, "source": r.source, "evidence": {**r.evidence, "posts": r.posts}}
-            for t, r in zip(targets, results, strict=True)
-        ])
-    counts: dict[str, int] = defaultdict(int)
+    settings = source_settings(profile, quarter)
+    results = asyncio.run(check_accounts(targets, check_point, settings, manual, SourceCredentials.from_mapping(secrets)))
+    findings = {}
     for r in results:
-        counts[r.freshness] += 1
-    return {"batch": batch["batch"], "accounts": len(results), **counts}
+        for f in r.findings:
+            row = {"platform": r.target.platform, "account_id": r.target.account_id, **f.to_row()}
+            findings[(row["platform"], row["account_id"], row["post_key"], row["kind"], row["term"])] = row
+    with session_scope(url) as session:
+        where = {"quarter": quarter, "batch": batch["batch"]}
+        # These accounts' rows, whatever batch wrote them: labels shift when the registry gains a platform.
+        for model in (AccountObservation, PostFinding):
+            session.execute(delete(model).where(model.quarter == quarter,
+                                                tuple_(model.platform, model.account_id).in_(keys)))
+        replace_partition(session, AccountObservation, where, [r.observation_row() for r in results])
+        replace_partition(session, PostFinding, where, list(findings.values()))
+    counts: dict[str, int] = defaultdict(int)
+    states: dict[str, int] = defaultdict(int)
+    for r in results:
+        counts[str(r.freshness)] += 1
+        states[str(r.state)] += 1
+    return {"batch": batch["batch"], "accounts": len(results), **counts, "states": dict(states),
+            "needs_manual": [r.target.key for r in results if r.needs_manual], "post_findings": len(findings)}
 
 
 # --- reconciliation -------------------------------------------------------------------------------------
@@ -367,17 +419,25 @@ def _as_dict(row: Any) -> dict[str, Any]:
 
 
 def reconcile_registry(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, int]:
+    """Reconcile the registry with the sweep and the checks (备案核对) and replace the quarter's findings."""
     profile = profile or load_profile()
     check_point = profile.check_point_for(Quarter.parse(quarter))
     with session_scope(url) as session:
         accounts = [_as_dict(a) for a in session.execute(select(Account).where(Account.quarter == quarter)).scalars()]
         units = [_as_dict(u) for u in session.execute(select(Unit).where(Unit.quarter == quarter)).scalars()]
-        seen = {(o.platform, o.account_id): {"last_post": o.last_post, "state": o.state, "source": o.source}
+        sites = [_as_dict(w) for w in session.execute(select(Website).where(Website.quarter == quarter)).scalars()]
+        seen = {(o.platform, o.account_id): {"last_post": o.last_post, "state": o.state, "source": o.source,
+                                             "evidence": {k: v for k, v in (o.evidence or {}).items() if k != "posts"}}
                 for o in session.execute(select(AccountObservation).where(AccountObservation.quarter == quarter)).scalars()}
+        outcomes = dict(session.execute(select(WebsiteObservation.site_code, WebsiteObservation.homepage_outcome)
+                                        .where(WebsiteObservation.quarter == quarter)).all())
+        site_checks = {s["site_code"]: {"probes": probe_summary(session, s["site_code"], check_point),
+                                        "homepage_outcome": outcomes.get(s["site_code"])} for s in sites}
         findings = reconcile(
             [a for a in accounts if a["origin"] == "registry"],
             [a for a in accounts if a["origin"] == "sweep"],
             units, seen, check_point, ReconcileRules(filing_days=profile.filing_days),
+            county=profile.county, websites=sites, site_checks=site_checks,
         )
         unique = {(f["kind"], f["subject"]): f for f in findings}
         replace_partition(session, Finding, {"quarter": quarter}, list(unique.values()))
@@ -398,17 +458,20 @@ def reports_for(quarter: str) -> Path:
 
 
 def assemble_observations(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, Any]:
-    """The observations document (design.md) of a quarter, from the check stages' rows."""
+    """The observations document (design.md) of a quarter, from the check stages' rows, with the
+    inspectors' manual inputs (人工核定事项) merged into each website's and account's ``manual``."""
+    from govinspect.assessment.manual import manual_objects, merge_manual
+
     profile = profile or load_profile()
     check_point = profile.check_point_for(Quarter.parse(quarter))
     with session_scope(url) as session:
+        inputs = manual_objects(session, quarter)
         websites = []
         for obs in session.execute(select(WebsiteObservation).where(WebsiteObservation.quarter == quarter)
                                    .order_by(WebsiteObservation.site_code)).scalars():
             data = dict(obs.data)
             data["probes"] = probe_summary(session, obs.site_code, check_point)
-            data.setdefault("manual", {})
-            websites.append(data)
+            websites.append(merge_manual(data, inputs.get(("website", obs.site_code))))
         seen = {(o.platform, o.account_id): o for o in session.execute(
             select(AccountObservation).where(AccountObservation.quarter == quarter)).scalars()}
         accounts = []
@@ -423,7 +486,7 @@ def assemble_observations(quarter: str, profile: Profile | None = None, url: str
                 "state": o.state if o else "unknown",
                 "source": o.source if o else None,
                 "checked": o is not None,
-                "manual": {},
+                "manual": inputs.get(("account", f"{a.platform}:{a.account_id}"), {}),
             })
     return {"check_point": check_point.isoformat(), "indicator_set": profile.indicator_set,
             "quarter": quarter, "websites": websites, "accounts": accounts}
@@ -463,14 +526,12 @@ def score_quarter(quarter: str, profile: Profile | None = None, url: str | None 
 
 
 def rollup_units(quarter: str, profile: Profile | None = None, url: str | None = None) -> dict[str, int]:
-    """Unit scores for the quarter and the year so far (年度考核), with the rubric's unit settings."""
+    """Unit scores for the quarter and the year so far (年度考核), with every unit setting of the rubric."""
     from govinspect.assessment import rollup
     from govinspect.scoring.engine import load_rubric
 
     profile = profile or load_profile()
-    units = load_rubric(profile.indicator_set).units
-    counts = rollup(quarter, vetoed_score=float(units.vetoed_score), website_weight=float(units.website_weight or 0),
-                    account_weight=float(units.account_weight or 0), url=url)
+    counts = rollup(quarter, load_rubric(profile.indicator_set), url=url)
     with session_scope(url) as session:
         _record_stage(session, quarter, "annual_rollup", counts)
     return counts

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from govinspect.checks.columns import COLUMN_TYPES
 from govinspect.quarter import Quarter
 
 
@@ -36,6 +37,9 @@ class Profile:
     notice: dict[str, Any] = field(default_factory=dict)
     batch_size_websites: int = 20
     batch_size_accounts: int = 40
+    # site code -> {column name or URL: column type}: the inspectors' binding of columns to types
+    # ([columns."1506230001"] 旗长信箱 = "consult"), which beats the keyword guess (spec §7.1).
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def registry_files(self, quarter: Quarter) -> list[Path]:
         """The export files of a quarter (``{quarter}`` in a path is replaced by e.g. 2020Q3)."""
@@ -56,6 +60,23 @@ def _dates(table: dict[str, Any], name: str) -> dict[str, date]:
         if not isinstance(value, date):
             raise ProfileError(f"[{name}] {key}: expected a date like 2020-10-15, got {value!r}")
         out[str(Quarter.parse(key))] = value
+    return out
+
+
+def _column_overrides(table: Any) -> dict[str, dict[str, str]]:
+    """``[columns."SITE_CODE"]`` tables, each type checked against the column types of design.md."""
+    if not isinstance(table, dict):
+        raise ProfileError("[columns]: expected tables like [columns.\"1506230001\"]")
+    out: dict[str, dict[str, str]] = {}
+    for site_code, bindings in table.items():
+        if not isinstance(bindings, dict):
+            raise ProfileError(f"[columns.\"{site_code}\"]: expected column = \"type\" lines")
+        for column, column_type in bindings.items():
+            if column_type not in COLUMN_TYPES:
+                raise ProfileError(
+                    f"[columns.\"{site_code}\"] {column}: {column_type!r} is not one of {', '.join(COLUMN_TYPES)}"
+                )
+        out[str(site_code)] = {str(column).strip(): column_type for column, column_type in bindings.items()}
     return out
 
 
@@ -99,4 +120,5 @@ def load_profile(path: str | Path | None = None) -> Profile:
         notice=doc.get("notice") or {},
         batch_size_websites=int(run.get("batch_size_websites", 20)),
         batch_size_accounts=int(run.get("batch_size_accounts", 40)),
+        columns=_column_overrides(doc.get("columns") or {}),
     )

@@ -8,6 +8,7 @@ from govinspect.checks.columns import (
     COLUMN_TYPES,
     CONSULT_CHANNEL_WORDS,
     classify_column,
+    column_url_key,
     is_consult_channel,
     is_v5_excluded,
     split_breadcrumb,
@@ -140,3 +141,66 @@ def test_vocabulary() -> None:
         "other",
     }
     assert {"信箱", "留言", "咨询", "问政", "建言", "12345"} <= set(CONSULT_CHANNEL_WORDS)
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://www.x.gov.cn/zwgk/tzgg/", "http://www.x.gov.cn/zwgk/tzgg"),
+        ("http://WWW.X.gov.cn/zwgk/tzgg/index.html", "http://www.x.gov.cn/zwgk/tzgg"),
+        ("http://www.x.gov.cn/zwgk/tzgg/index_0.shtml#top", "http://www.x.gov.cn/zwgk/tzgg"),
+        ("http://www.x.gov.cn/col/col4567/index.html", "http://www.x.gov.cn/col/col4567"),
+        ("http://www.x.gov.cn/public/column/6596111?type=4&catId=7021411", "http://www.x.gov.cn/public/column/6596111?type=4&catId=7021411"),
+        ("http://www.x.gov.cn/zwgk/tzgg/index_1.html", "http://www.x.gov.cn/zwgk/tzgg/index_1.html"),
+        ("通知公告", "通知公告"),
+    ],
+)
+def test_column_url_key(url: str, key: str) -> None:
+    assert column_url_key(url) == key
+
+
+def test_url_bindings_match_any_spelling_of_the_column() -> None:
+    overrides = {"http://www.x.gov.cn/hdjl/qzxx/index.html": "other", "http://www.x.gov.cn/zwgk/gzdt": "notice"}
+    assert classify_column("旗长信箱", url="http://www.x.gov.cn/hdjl/qzxx/", overrides=overrides) == "other"
+    assert classify_column("工作动态", url="http://WWW.x.gov.cn/zwgk/gzdt/index.htm", overrides=overrides) == "notice"
+    assert classify_column("工作动态", url="http://www.x.gov.cn/xwzx/gzdt/", overrides=overrides) == "dynamic"
+    # A name binding written with the spaces of the page (重点领域 信息公开) still matches.
+    assert classify_column("重点领域信息公开", overrides={"重点领域 信息公开": "notice"}) == "notice"
+
+
+def _profile(tmp_path, columns: str):
+    from govinspect.profile import load_profile
+
+    path = tmp_path / "inspection.toml"
+    path.write_text(
+        columns + '\n[bureau]\ncounty = "鄂托克前旗"\nissuer = "旗政务服务局"\naddressees = "各单位"\n', encoding="utf-8"
+    )
+    return load_profile(path)
+
+
+def test_profile_column_bindings(tmp_path) -> None:
+    profile = _profile(
+        tmp_path,
+        '[columns."1506230001"]\n"旗长信箱" = "consult"\n"http://www.etkqq.gov.cn/zwgk/zdly/" = "notice"\n'
+        "[columns.1506230002]\n\"嘎查村务公开\" = \"other\"\n",
+    )
+    assert profile.columns == {
+        "1506230001": {"旗长信箱": "consult", "http://www.etkqq.gov.cn/zwgk/zdly/": "notice"},
+        "1506230002": {"嘎查村务公开": "other"},
+    }
+    assert _profile(tmp_path, "").columns == {}
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ('[columns."1506230001"]\n"旗长信箱" = "mailbox"\n', "旗长信箱: 'mailbox' is not one of dynamic"),
+        ('[columns]\n"1506230001" = "consult"\n', "expected column"),
+        ('columns = ["旗长信箱"]\n', r"\[columns\]"),
+    ],
+)
+def test_profile_column_bindings_are_checked(tmp_path, columns: str, message: str) -> None:
+    from govinspect.profile import ProfileError
+
+    with pytest.raises(ProfileError, match=message):
+        _profile(tmp_path, columns)

@@ -1,12 +1,16 @@
 """What the freshness check reads from saved pages: the ``govinspect extract`` contract and its details.
 
-Each page in tests/fixtures/pages/ has ``NAME.meta.json`` (the URL it was fetched from and the day)
-and ``NAME.expected.json`` (written by reading the page).
+Each page in tests/fixtures/pages/ has ``NAME.meta.json`` (the URL it was fetched from, the day, and
+the HTTP ``content_type`` when the page was declared by its header only) and ``NAME.expected.json``
+(written by reading the page).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -32,22 +36,58 @@ def _meta(name: str) -> dict:
 
 def _page(name: str) -> PageExtract:
     meta = _meta(name)
-    return extract_page((PAGES / f"{name}.html").read_bytes(), meta["url"], date.fromisoformat(meta["as_of"]))
+    body = (PAGES / f"{name}.html").read_bytes()
+    return extract_page(body, meta["url"], date.fromisoformat(meta["as_of"]), meta.get("content_type"))
+
+
+def _expected(name: str) -> dict:
+    return json.loads((PAGES / f"{name}.expected.json").read_text(encoding="utf-8"))
 
 
 def test_fixture_set_is_complete() -> None:
-    assert len(NAMES) >= 12
+    assert len(NAMES) >= 30
+    readme = (PAGES / "README.md").read_text(encoding="utf-8")
     for name in NAMES:
         assert (PAGES / f"{name}.html").is_file()
         assert (PAGES / f"{name}.expected.json").is_file()
+        assert f"| `{name}` |" in readme, f"{name} is not described in README.md"
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_extract_matches_expected(name: str) -> None:
     meta = _meta(name)
-    expected = json.loads((PAGES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    got = extract_file(PAGES / f"{name}.html", meta["url"], date.fromisoformat(meta["as_of"]), meta.get("content_type"))
+    assert got == _expected(name)
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if "content_type" in _meta(n)])
+def test_header_declared_pages_read_alike_without_the_header(name: str) -> None:
+    # Saved without its HTTP header, a page declared only there is still read right (detection).
+    meta = _meta(name)
     got = extract_file(PAGES / f"{name}.html", meta["url"], date.fromisoformat(meta["as_of"]))
-    assert got == expected
+    assert got == _expected(name)
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).with_name("govinspect")
+    found = str(script) if script.is_file() else shutil.which("govinspect")
+    assert found, "the govinspect console script is not installed beside this Python"
+    return [found]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["founder_list_gbk_header", "hanweb_article_gb18030", "bom_utf8_meta_gb2312", "mislabelled_utf8_meta_gbk_bytes",
+     "mobile_home_sections", "portal_home_large"],
+)
+def test_cli_extract_matches_expected(name: str) -> None:
+    meta = _meta(name)
+    done = subprocess.run(
+        [*_cli(), "extract", str(PAGES / f"{name}.html"), "--url", meta["url"], "--as-of", meta["as_of"], "--json"],
+        capture_output=True, text=True, encoding="utf-8", timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == _expected(name)
 
 
 def test_contract_shape() -> None:
@@ -195,6 +235,108 @@ def test_future_publication_date_is_flagged_not_counted() -> None:
     page = extract_page(html.encode(), "http://www.x.gov.cn/a/t20201201_1.html", date(2020, 10, 15))
     assert page.latest is None
     assert page.future_dates == [date(2020, 12, 1)]
+
+
+def test_card_links_keep_their_title_and_their_date() -> None:
+    # Mobile templates wrap a whole item in its link: the title block is the title, the date
+    # inside the link dates it, and an <h3> inside a link is an item's title, not a block heading.
+    cards = _page("mobile_list_card_links")
+    (column,) = cards.columns
+    assert column.items[3].title == "县交通运输局推进“四好农村路”建设"
+    assert column.items[3].date == date(2020, 10, 12)
+    home = _page("mobile_home_sections")
+    columns = {c.name: c for c in home.columns}
+    assert [i.title for i in columns["要闻动态"].items][:2] == ["县委常委会传达学习全省经济工作推进会精神", "我县举行重大项目集中开工仪式"]
+    assert [i.date for i in columns["通知公告"].items] == [
+        date(2020, 10, 13), date(2020, 10, 9), date(2020, 9, 28), date(2020, 9, 18),
+    ]
+    assert columns["政策解读"].url == "http://www.lfx.gov.cn/m/zwgk/zcjd/"
+    assert [name for name, _ in home.consult_links] == ["县长信箱", "我要咨询"]
+
+
+def test_rows_in_wrappers_of_their_own_make_one_list() -> None:
+    # A one-row <table> per Hanweb record, a <div><ul> of cells per disclosure row.
+    (jpage,) = _page("hanweb_jpage_tables").columns
+    assert len(jpage.items) == 12 and jpage.items[-1].date == date(2020, 7, 20)
+    (rows,) = _page("jyh_xxgk_ul_rows").columns
+    assert [i.date for i in rows.items][:3] == [date(2020, 10, 13), date(2020, 10, 9), date(2020, 9, 25)]
+    assert rows.items[1].title == "宿岭县人力资源和社会保障局关于李堃等同志任职的通知"
+
+
+def test_future_dates_on_a_homepage_are_flagged() -> None:
+    page = _page("future_dates_home_gbk")
+    assert page.future_dates == [date(2020, 10, 18), date(2021, 10, 12)]
+    columns = {c.name: c for c in page.columns}
+    assert columns["今日梧桐"].items[0].date == date(2021, 10, 12)
+    assert (columns["今日梧桐"].latest, columns["通知公告"].latest) == (date(2020, 10, 14), date(2020, 10, 13))
+    assert [name for name, _ in page.consult_links] == ["县长信箱"]
+
+
+@pytest.mark.parametrize("clock", ["今天是：2020年10月15日 星期四", "今天：2020-10-15", "当前日期：2020年10月15日"])
+def test_the_visitors_clock_and_table_headers_are_not_columns(clock: str) -> None:
+    html = f"""<html><body><div class="top"><span class="date">{clock}</span>
+    <a href="http://wza.x.gov.cn/">无障碍浏览</a> <a href="/english/">English Version</a></div>
+    <div class="box"><h3>县长信箱</h3><table><tr><th>留言标题</th><th>留言时间</th><th>状态</th></tr>
+    <tr><td><a href="/xx/1.html">关于城区路灯不亮的问题</a></td><td>2020-10-13</td><td>已回复</td></tr>
+    <tr><td><a href="/xx/2.html">关于小区停水的问题</a></td><td>2020-10-09</td><td>办理中</td></tr></table></div>
+    </body></html>"""
+    page = extract_page(html, "http://www.x.gov.cn/", date(2020, 10, 15))
+    assert extract_contract(page)["columns"] == [{"name": "县长信箱", "type": "consult", "latest": "2020-10-13", "items": 2}]
+    assert page.latest == date(2020, 10, 13)
+    large = {c.name for c in _page("portal_home_large").columns}
+    assert {"重点领域信息公开", "县长信箱"} <= large and "设为首页" not in large
+
+
+def test_encodings_of_the_saved_pages() -> None:
+    article = _page("hanweb_article_gb18030")
+    assert article.encoding == "gb18030" and article.meta["Author"] == "刘䶮"
+    assert _page("bom_utf8_meta_gb2312").encoding == "utf-8"
+    assert _page("mislabelled_utf8_meta_gbk_bytes").encoding == "gb18030"
+    for name in ("founder_list_gbk_header", "xxgk_cn_numeral_list_header_gb2312"):
+        body = (PAGES / f"{name}.html").read_bytes()
+        assert b"charset" not in body.lower()
+        text, encoding = decode_html(body, _meta(name)["content_type"])
+        assert encoding == "gb18030" and "人民政府" in text
+        assert decode_html(body) == (text, "gb18030")
+
+
+def test_undated_lists_leave_the_date_to_their_articles() -> None:
+    (listing,) = _page("undated_list_ghjh").columns
+    assert listing.latest is None and all(i.date is None for i in listing.items)
+    article = _page("undated_list_detail")
+    assert listing.items[0].url == _meta("undated_list_detail")["url"]
+    assert (article.columns, article.latest, article.future_dates) == ([], date(2020, 7, 28), [])
+    (minutes,) = _page("title_dates_only_list").columns
+    assert len(minutes.items) == 10 and all(i.date is None for i in minutes.items)
+    assert minutes.items[0].title == "2020年10月12日县政府第23次常务会议纪要"
+
+
+def test_item_dates_beside_summaries_and_info_lines() -> None:
+    (pictures,) = _page("summary_list_dl").columns
+    assert [i.date for i in pictures.items][:3] == [date(2020, 10, 14), date(2020, 10, 12), date(2020, 10, 9)]
+    (towns,) = _page("kaipu_info_line_list").columns
+    assert [i.date for i in towns.items] == [
+        date(2020, 10, 14), date(2020, 10, 13), date(2020, 10, 10), date(2020, 9, 29), date(2020, 9, 25), date(2020, 9, 21),
+    ]
+
+
+def test_chinese_numeral_document_dates() -> None:
+    (files,) = _page("xxgk_cn_numeral_list_header_gb2312").columns
+    assert [i.date for i in files.items][:3] == [date(2020, 10, 10), date(2020, 9, 28), date(2020, 9, 11)]
+    assert files.items[-1].date == date(2019, 12, 30)
+    article = _page("xxgk_detail_cn_numeral")
+    assert article.latest == date(2020, 10, 10) and article.columns == []
+
+
+def test_large_list_reads_the_publication_cell_of_every_row() -> None:
+    import re
+
+    text, _ = decode_html((PAGES / "xxgk_list_large_gbk.html").read_bytes())
+    rows = re.findall(r'<a href="([^"]+)"[^>]*>.*?<td>(\d{4}-\d\d-\d\d)</td></tr>', text)
+    (column,) = _page("xxgk_list_large_gbk").columns
+    base = _meta("xxgk_list_large_gbk")["url"]
+    assert len(rows) == len(column.items) == 300
+    assert [(i.url, i.date) for i in column.items] == [(_resolve(base, href), date.fromisoformat(day)) for href, day in rows]
 
 
 def test_overrides_reach_the_columns() -> None:

@@ -10,6 +10,7 @@ import pytest
 from govinspect.scoring import (
     ObservationsError,
     annual_score,
+    annual_unit_scores,
     load_rubric,
     quarter_for_check_point,
     score_observations,
@@ -39,7 +40,8 @@ def test_national_mean_over_websites_and_accounts() -> None:
     row = only(unit_scores(town_verdicts("national-2019"), "national-2019"))
     # (90 + 100 + 0) / 3; the unknown account is left out and counted
     assert row["score"] == 63.33
-    assert (row["websites"], row["accounts"], row["unknown_accounts"], row["vetoed_accounts"]) == (1, 2, 1, 1)
+    assert (row["websites"], row["accounts"], row["unknown"], row["vetoed_accounts"]) == (1, 2, 1, 1)
+    assert (row["judged"], row["failed"]) == (3, 1)
     assert (row["website_score"], row["account_score"], row["verdict"], row["quarter"]) == (
         90.0,
         50.0,
@@ -85,7 +87,7 @@ def test_vetoed_website_counts_zero_and_bonus_counts() -> None:
 def test_unit_with_only_unknown_accounts_has_no_score() -> None:
     verdicts = score_observations(document(accounts=[clean_account(last_post=None)]))
     row = only(unit_scores(verdicts, "national-2019"))
-    assert row["score"] is None and row["verdict"] is None and row["unknown_accounts"] == 1
+    assert row["score"] is None and row["verdict"] is None and row["unknown"] == 1
 
 
 def test_units_keep_first_seen_order_and_default_rubric() -> None:
@@ -127,7 +129,7 @@ def test_quarter_for_check_point(check_point: date, quarter: str) -> None:
         ([100.0, 100.0, 0.0], 66.67),
         ([None, None], None),
         ([], None),
-        ([59.995, 59.995], 60.0),  # the exact mean 59.995 rounds half up
+        ([59.99, 60.0], 60.0),  # the exact mean 59.995 rounds half up (a float mean would give 59.99)
     ],
 )
 def test_annual_score_skips_missing_quarters(scores: list[float | None], expected: float | None) -> None:
@@ -140,3 +142,59 @@ def test_annual_score_counting_missing_quarters_as_zero(tmp_path: Path) -> None:
         'format = 1\nextends = "national-2019"\nname = "strict"\ntitle = "t"\n[units]\nannual_missing = "zero"\n'
     )
     assert annual_score([80.0, None, 90.0, 70.0], load_rubric(path)) == 60.0
+
+
+def test_wanzhi_rounds_the_weighted_quarter_half_up_once() -> None:
+    verdicts = {
+        "websites": [{"unit": "U", "verdict": "pass", "score": 91.25}],
+        "accounts": [{"unit": "U", "verdict": "fail", "score": None, "vetoes": ["NM2"]},
+                     {"unit": "U", "verdict": "pass", "score": None}],
+    }
+    row = only(unit_scores(verdicts, "wanzhi-2021", "2020Q3"))
+    assert row["score"] == 62.38  # 0.3 × 91.25 + 0.7 × 50 = 62.375 exactly; round(62.375, 2) gives 62.38 only by luck
+
+
+def test_zhaoqing_cap_applies_to_the_published_figure() -> None:
+    verdicts = {"accounts": [{"unit": "U", "verdict": "fail", "score": None}] + [
+        {"unit": "U", "verdict": "pass", "score": None}] * 2}
+    row = only(unit_scores(verdicts, "zhaoqing-2019", "2020Q3"))
+    assert row["score"] == 59.0 and row["capped"] is True and row["vetoed_accounts"] == 1  # (59 + 200) / 3 = 86.33
+
+
+def test_failing_on_points_keeps_its_points_and_is_not_vetoed() -> None:
+    verdicts = {"websites": [{"unit": "U", "verdict": "fail", "score": 55.5}, {"unit": "U", "verdict": "pass", "score": 80}]}
+    row = only(unit_scores(verdicts, "zhaoqing-2019", "2020Q3"))
+    assert (row["score"], row["failed"], row["vetoed_websites"], row["capped"]) == (67.75, 1, 0, False)
+
+
+def test_entities_without_a_unit_belong_to_no_unit() -> None:
+    verdicts = {"websites": [{"unit": None, "verdict": "pass", "score": 90}, {"unit": "", "verdict": "fail", "score": None}]}
+    assert unit_scores(verdicts, "national-2019", "2020Q3") == []
+
+
+@pytest.mark.parametrize(
+    ("verdict", "message"),
+    [
+        ({"unit": "U", "verdict": "fail", "score": 50.0, "vetoes": ["V2"]}, r"websites\[0\]\.score: a vetoed entity has no score"),
+        ({"unit": "U", "verdict": "pass", "score": 90.125}, r"websites\[0\]\.score: has more than the rubric's 2 decimals"),
+    ],
+)
+def test_inconsistent_verdicts_are_refused(verdict: dict[str, Any], message: str) -> None:
+    with pytest.raises(ObservationsError, match=message):
+        unit_scores({"websites": [verdict]}, "national-2019", "2020Q3")
+
+
+def test_annual_unit_scores_over_the_quarters_assessed(tmp_path: Path) -> None:
+    quarters = {
+        "2020Q1": [{"unit": "甲", "score": 80.0, "website_score": 80.0, "account_score": None, "judged": 1},
+                   {"unit": "乙", "score": 70.0, "website_score": None, "account_score": 70.0, "judged": 2}],
+        "2020Q2": [],  # not assessed
+        "2020Q3": [{"unit": "甲", "score": None, "unknown": 3}, {"unit": "乙", "score": 75.01, "judged": 1}],
+    }
+    rows = {r["unit"]: r for r in annual_unit_scores(quarters, "national-2019")}
+    assert (rows["甲"]["score"], rows["甲"]["quarters"], rows["甲"]["unknown"], rows["甲"]["year"]) == (80.0, 2, 3, "2020")
+    assert (rows["乙"]["score"], rows["乙"]["judged"], rows["乙"]["account_score"]) == (72.51, 3, 70.0)  # 72.505 half up
+    path = tmp_path / "zero.toml"
+    path.write_text('format = 1\nextends = "national-2019"\nname = "zero"\ntitle = "t"\n[units]\nannual_missing = "zero"\n')
+    rows = {r["unit"]: r for r in annual_unit_scores(quarters, load_rubric(path))}
+    assert rows["甲"]["score"] == 40.0 and rows["乙"]["score"] == 72.51

@@ -1,35 +1,27 @@
-"""The annual assessment (年度考核): quarterly unit scores folded into a year, in SQL that runs
-the same on SQLite and PostgreSQL (one statement per file under ``govinspect/sql``)."""
+"""The annual assessment (年度考核): unit scores per quarter and per year in SQL that gives the
+same figures on SQLite and PostgreSQL as :mod:`govinspect.scoring.units`, their changes, and the
+inspectors' manual inputs that feed the scoring."""
 
 from __future__ import annotations
 
-from importlib import resources
-from typing import Any
+from govinspect.assessment.manual import (
+    ManualInputError,
+    add_manual_input,
+    list_manual_inputs,
+    load_manual_sheets,
+    remove_manual_input,
+)
+from govinspect.assessment.rollup import rollup, rollup_params, sql, stored_unit_scores, unit_changes
 
-from sqlalchemy import text
-
-from govinspect.store import replace_partition, session_scope
-from govinspect.store.models import UnitScore
-
-
-def sql(name: str) -> str:
-    return resources.files("govinspect").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
-
-
-def _rows(session: Any, statement: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    result = session.execute(text(statement), params)
-    return [dict(row._mapping) for row in result]
-
-
-def rollup(quarter: str, *, vetoed_score: float = 0.0, website_weight: float = 0.0, account_weight: float = 0.0,
-           url: str | None = None) -> dict[str, int]:
-    """Replace the quarter's unit scores, then the year's, from the verdicts."""
-    year = quarter[:4]
-    with session_scope(url) as session:
-        quarterly = _rows(session, sql("unit_quarter_scores"), {"quarter": quarter, "vetoed_score": vetoed_score})
-        replace_partition(session, UnitScore, {"period": quarter}, quarterly)
-        annual = _rows(session, sql("unit_annual_scores"), {
-            "year": year, "year_pattern": f"{year}Q%", "website_weight": website_weight,
-            "account_weight": account_weight})
-        replace_partition(session, UnitScore, {"period": year}, annual)
-    return {"quarter_units": len(quarterly), "year_units": len(annual)}
+__all__ = [
+    "ManualInputError",
+    "add_manual_input",
+    "list_manual_inputs",
+    "load_manual_sheets",
+    "remove_manual_input",
+    "rollup",
+    "rollup_params",
+    "sql",
+    "stored_unit_scores",
+    "unit_changes",
+]

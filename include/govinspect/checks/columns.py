@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 __all__ = [
     "COLUMN_TYPES",
     "CONSULT_CHANNEL_WORDS",
     "V5_EXCLUDED_WORDS",
     "classify_column",
+    "column_url_key",
     "is_consult_channel",
     "is_v5_excluded",
     "split_breadcrumb",
@@ -104,6 +106,36 @@ def _by_keywords(name: str) -> str | None:
     return None
 
 
+_INDEX_PAGE = re.compile(r"/(?:index|default)(?:_0)?\.(?:s?html?|jsp|php|aspx?)$", re.I)
+
+
+def column_url_key(url: str) -> str:
+    """One spelling per column URL: host lower-cased, no fragment, no ``index.html``, no trailing slash."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    if not parts.scheme or not parts.netloc:
+        return url.strip()
+    path = _INDEX_PAGE.sub("/", parts.path).rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
+
+
+def _override(overrides: Mapping[str, str], url: str | None, clean: str, name: str) -> str | None:
+    chosen = None
+    if url:
+        wanted = column_url_key(url)
+        chosen = next((v for k, v in overrides.items() if "://" in k and column_url_key(k) == wanted), None)
+    if chosen is None:
+        chosen = next((overrides[key] for key in (clean, name) if key and key in overrides), None)
+    if chosen is None:
+        chosen = next((v for k, v in overrides.items() if "://" not in k and _clean(k) == clean and clean), None)
+    if chosen is not None and chosen not in COLUMN_TYPES:
+        raise ValueError(f"override for {name or url!r}: {chosen!r} is not one of {', '.join(COLUMN_TYPES)}")
+    return chosen
+
+
 def classify_column(
     name: str,
     breadcrumb: str = "",
@@ -114,17 +146,15 @@ def classify_column(
     """The column type of a 栏目, one of :data:`COLUMN_TYPES`.
 
     ``overrides`` is the site's manual binding ``{column name or URL: type}``; the URL entry is
-    looked up first, then the name. Without one, keywords decide on the name, then on the
-    breadcrumb from its deepest segment up. A column nothing matches is ``other`` (应更新栏目).
+    looked up first (``/tzgg/``, ``/tzgg`` and ``/tzgg/index.html`` are one column), then the name.
+    Without one, keywords decide on the name, then on the breadcrumb from its deepest segment up.
+    A column nothing matches is ``other`` (应更新栏目).
     """
     clean = _clean(name)
     if overrides:
-        for key in (url, (url or "").rstrip("/"), clean, name):
-            if key and key in overrides:
-                chosen = overrides[key]
-                if chosen not in COLUMN_TYPES:
-                    raise ValueError(f"override for {key!r}: {chosen!r} is not one of {', '.join(COLUMN_TYPES)}")
-                return chosen
+        chosen = _override(overrides, url, clean, name)
+        if chosen is not None:
+            return chosen
     found = _by_keywords(clean)
     if found is not None:
         return found

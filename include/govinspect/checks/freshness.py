@@ -82,7 +82,7 @@ _MORE_WORDS = {"更多", "more", "查看更多", "更多信息", "更多内容",
 _DATE_HINT = ("date", "time", "rq", "riqi", "sj", "shijian", "fbrq", "fbsj", "pubdate")
 _HEADING_HINT = ("title", "tit", "hd", "bt", "head", "lm", "lanmu", "tab", "caption", "name")
 _H_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_ITEM_TAGS = frozenset({"li", "tr", "dd", "dt"})
+_BLOCK_TAGS = frozenset({"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "section", "dl", "dt", "dd", "ul", "li"})
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe"})
 _TOP_TAGS = frozenset({"body", "html", "form"})
 # Elements that may carry a column name as plain text or an image's alt (old table layouts).
@@ -126,6 +126,9 @@ _DETAIL_MARKS = re.compile(
 )
 _PUB_HEADER = re.compile(r"发布(?:日期|时间)|发文日期|公开日期")
 _DOC_HEADER = re.compile(r"成文日期|日期|时间")
+# "今天是2020年10月15日 星期四" in a top bar is the visitor's clock, not a publication.
+_TODAY = re.compile(r"今天是|今日是|今天\s*[:：]|今日\s*[:：]|当前日期|当前时间|现在时间|现在是")
+_CELL_LABEL = re.compile(r"日期|时间|标题|名称|序号|状态|文号|索引号")
 _ROOT_PATH = re.compile(r"/?(?:(?:index|default|main|home)\.(?:s?html?|jsp|php|aspx?))?", re.I)
 _DATASTORE = re.compile(r"(?:<script[^>]*>\s*)?<datastore>(.*?)</datastore>(?:\s*</script>)?", re.S | re.I)
 _RECORD = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
@@ -421,7 +424,7 @@ class _Reader:
                 self.more_urls[anchor.mem_id] = self.resolve(anchor.attrs.get("href"))
                 self._mark(anchor)
                 continue
-            title = text
+            title = self._card_title(anchor) or text
             attr = (anchor.attrs.get("title") or "").strip()
             if attr and (not title or title.endswith(("...", "…", "..")) or len(attr) > len(title) and attr.startswith(title[:4])):
                 title = attr
@@ -441,9 +444,30 @@ class _Reader:
             self.main_ids.add(anchor.mem_id)
             mains.append((anchor, title, target))
         for heading in body.css(", ".join(sorted(_H_TAGS))):
-            if heading.mem_id not in self.holders:
+            if heading.mem_id not in self.holders and not self._in_main_link(heading):
                 self._mark(heading)
         return mains
+
+    def _card_title(self, anchor: LexborNode) -> str | None:
+        """The title of a link that wraps a whole card (title, picture, source and date blocks): its
+        longest block of text, so the date and source beside the title stay out of it."""
+        blocks = [node for node in anchor.traverse() if node.tag in _BLOCK_TAGS]
+        if not blocks:
+            return None
+        leaves = [node for node in blocks if not any(child.tag in _BLOCK_TAGS for child in node.iter())]
+        titled = [node for node in leaves if node.tag in _H_TAGS or "tit" in (node.attrs.get("class") or "").lower()]
+        texts = [_text(node) for node in titled or leaves]
+        undated = [text for text in texts if not find_dates(text, self.as_of, yearless=True)]
+        return max(undated or texts, key=_visible_length, default=None) or None
+
+    def _in_main_link(self, node: LexborNode) -> bool:
+        """Inside an item's link (a card's ``<h3>`` title): an item's part, never a block's heading."""
+        parent = node.parent
+        while parent is not None and parent.tag not in _TOP_TAGS:
+            if parent.mem_id in self.main_ids:
+                return True
+            parent = parent.parent
+        return False
 
     def _mark(self, node: LexborNode) -> None:
         """Flag the ancestors of a heading or a "更多" link: an item never grows past them."""
@@ -452,23 +476,21 @@ class _Reader:
             self.marked.add(parent.mem_id)
             parent = parent.parent
 
-    def _container(self, anchor: LexborNode) -> tuple[LexborNode, set[int]]:
-        """The item an anchor belongs to: the largest ancestor holding no other main link (li, tr, dd …).
+    def _container(self, anchor: LexborNode) -> LexborNode:
+        """The item an anchor belongs to: the largest ancestor holding no other main link.
 
-        Also returns the elements between the anchor and that item, which are not date elements.
+        It is usually an ``li`` or ``tr``, but grows past them when each row sits in a wrapper of its
+        own (a one-row ``<table>`` per Hanweb record, a ``<div><ul>`` of cells per disclosure row, a
+        ``<dl>`` per summary item), so that the rows of one list share one holder.
         """
         container = anchor
-        between: set[int] = set()
         node = anchor.parent
         for _ in range(6):
             if node is None or node.mem_id in self.shared or node.mem_id in self.marked or node.tag in _TOP_TAGS:
                 break
             container = node
-            between.add(node.mem_id)
-            if node.tag in _ITEM_TAGS:
-                break
             node = node.parent
-        return container, between
+        return container
 
     def _holds_items(self, node: LexborNode) -> bool:
         return node.mem_id in self.main_ids or node.mem_id in self.holders
@@ -502,57 +524,59 @@ class _Reader:
             self._date_columns[table.mem_id] = index
         return self._date_columns[table.mem_id]
 
-    def _date_in(self, container: LexborNode, anchor: LexborNode, chain_ids: set[int]) -> date | None:
-        if container.tag == "tr":
-            column = self._date_column(container)
+    def _date_in(self, container: LexborNode, anchor: LexborNode) -> date | None:
+        """The date of the item ``container`` around ``anchor``: the nearest date element wins.
+
+        A table row with a header reads its 发布日期 cell; otherwise the elements beside the link
+        are searched level by level from the link up to the item, then the elements inside the
+        link (a card link wrapping its title and date), then the item's remaining text.
+        """
+        row = anchor.parent
+        while row is not None and row.tag != "tr" and row.mem_id != container.mem_id:
+            row = row.parent
+        if row is not None and row.tag == "tr":
+            column = self._date_column(row)
             if column is not None:
-                cells = [c for c in container.iter() if c.tag in ("td", "th")]
+                cells = [c for c in row.iter() if c.tag in ("td", "th")]
                 if column < len(cells):
                     found = parse_date_element(_text(cells[column]), self.as_of)
                     if found is not None:
                         return found
-        for child in container.iter():
-            if child.mem_id not in chain_ids and child.mem_id != anchor.mem_id and child.tag not in _SKIP_TAGS:
-                if not self._holds_items(child):
-                    found = self._date_of_element(child)
-                    if found is not None:
-                        return found
-        inside: list[LexborNode] = []
-        for node in container.traverse():
-            if node.mem_id == container.mem_id or node.mem_id in chain_ids or node.mem_id == anchor.mem_id:
-                continue
-            if node.tag in _SKIP_TAGS:
-                continue
-            if self._inside(node, anchor):
-                inside.append(node)
-                continue
-            found = self._date_of_element(node)
-            if found is not None:
-                return found
-        for node in inside:
-            found = self._date_of_element(node)
-            if found is not None:
-                return found
+        below, level = anchor, anchor.parent
+        while level is not None and container.mem_id != below.mem_id:
+            for child in level.iter():
+                if child.mem_id == below.mem_id or child.tag in _SKIP_TAGS:
+                    continue
+                found = self._date_under(child)
+                if found is not None:
+                    return found
+            below, level = level, level.parent
+        found = self._date_under(anchor, include_self=False)
+        if found is not None:
+            return found
+        if container.mem_id == anchor.mem_id:
+            return None
         rest = _text(container)
         title = _text(anchor)
         if title:
             rest = rest.replace(title, " ", 1)
+        if _TODAY.search(rest):
+            return None
         return parse_date(rest, self.as_of, yearless=len(rest) <= 40)
 
-    @staticmethod
-    def _inside(node: LexborNode, anchor: LexborNode) -> bool:
-        parent = node.parent
-        while parent is not None:
-            if parent.mem_id == anchor.mem_id:
-                return True
-            if parent.tag in _ITEM_TAGS or parent.tag in _TOP_TAGS:
-                return False
-            parent = parent.parent
-        return False
+    def _date_under(self, node: LexborNode, include_self: bool = True) -> date | None:
+        """The first date element at or below ``node``, in reading order."""
+        for element in node.traverse():
+            if element.tag in _SKIP_TAGS or not include_self and element.mem_id == node.mem_id:
+                continue
+            found = self._date_of_element(element)
+            if found is not None:
+                return found
+        return None
 
     def _date_of_element(self, node: LexborNode) -> date | None:
         text = _text(node)
-        if not text or len(text) > 80:
+        if not text or len(text) > 80 or _TODAY.search(text):
             return None
         found = parse_date_element(text, self.as_of)
         if found is None:
@@ -579,7 +603,7 @@ class _Reader:
                 break
             node = node.prev if backwards else node.next
         text = " ".join(p for p in (reversed(pieces) if backwards else pieces) if p)
-        if not text:
+        if not text or _TODAY.search(text):
             return None
         return parse_date_element(text, self.as_of) or parse_date(text, self.as_of, yearless=len(text) <= 40)
 
@@ -587,10 +611,8 @@ class _Reader:
         """Items grouped by the list that holds them (ul, tbody, div of ``<a>`` + date lines …)."""
         groups: dict[int, _Group] = {}
         for anchor, title, target in self.index_anchors():
-            container, chain_ids = self._container(anchor)
-            when = None
-            if container is not anchor:
-                when = self._date_in(container, anchor, chain_ids)
+            container = self._container(anchor)
+            when = self._date_in(container, anchor)
             if when is None:
                 when = self._date_beside(container, backwards=False)
             if when is None and container is anchor:
@@ -642,11 +664,13 @@ class _Reader:
     def _has_own_heading(self, block: LexborNode) -> bool:
         """A block of dated items under a heading of its own (not a tab panel or a headline box)."""
         for node in block.css(_HEADING_SELECTOR):
-            if not self._holds_items(node) and _valid_name(_clean_label(node)):
+            if not self._holds_items(node) and not self._in_main_link(node) and _valid_name(_clean_label(node)):
                 return True
         return False
 
     def _heading_node(self, node: LexborNode) -> LexborNode | None:
+        if node.tag in ("tr", "thead") and _is_table_header(node):
+            return None
         if node.tag in _H_TAGS or node.tag == "caption":
             return node
         marks = ((node.attrs.get("class") or "") + " " + (node.attrs.get("id") or "")).lower()
@@ -790,6 +814,18 @@ class _Reader:
                 if anchor.mem_id in self.more_urls:
                     return self.more_urls[anchor.mem_id]
         return None
+
+
+def _is_table_header(row: LexborNode) -> bool:
+    """A table's header row (标题 | 发布日期, 留言标题 | 留言时间 | 状态): it labels the cells below, it names no column."""
+    if row.tag == "thead":
+        row = row.css_first("tr") or row
+    cells = [cell for cell in row.iter() if cell.tag in ("td", "th")]
+    if len(cells) < 2:
+        return False
+    if all(cell.tag == "th" for cell in cells):
+        return True
+    return any(len(text) <= 8 and _CELL_LABEL.search(text) for text in (_text(cell) for cell in cells))
 
 
 def _decompose_outermost(nodes: list[LexborNode]) -> None:
@@ -1031,7 +1067,11 @@ def extract_contract(page: PageExtract) -> dict:
     }
 
 
-def extract_file(path: Path, url: str, as_of: date | None = None) -> dict:
-    """``govinspect extract PAGE.html --url URL [--as-of]``: a saved page read as of the day it was fetched."""
-    page = extract_page(Path(path).read_bytes(), url, as_of or date.today())
+def extract_file(path: Path, url: str, as_of: date | None = None, content_type: str | None = None) -> dict:
+    """``govinspect extract PAGE.html --url URL [--as-of]``: a saved page read as of the day it was fetched.
+
+    ``content_type`` is the HTTP header the page came with, when it was kept: a saved page has
+    lost it, so its charset is otherwise read from the page itself or detected.
+    """
+    page = extract_page(Path(path).read_bytes(), url, as_of or date.today(), content_type)
     return extract_contract(page)

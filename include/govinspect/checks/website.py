@@ -32,6 +32,8 @@ class SiteTarget:
     unit: str | None = None
     kind: str = "portal"
     has_services: bool = True
+    # The inspectors' column bindings {column name or URL: type} from the profile (spec §7.1).
+    column_overrides: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,6 +96,7 @@ class _Crawler:
         self.skipped_by_robots: set[str] = set()
         self._inflight: dict[str, asyncio.Task] = {}
         self._slots = asyncio.Semaphore(budget.page_concurrency)
+        self._is_page: dict[str, bool] = {}
 
     async def page(self, url: str, depth: int = 1) -> PageExtract | None:
         """Fetch and read one page of the site once per check (later calls share the first).
@@ -120,18 +123,26 @@ class _Crawler:
             return None
         if "html" not in (result.content_type or "text/html") and not result.body.lstrip()[:1] == b"<":
             return None
-        extract = extract_page(result.body, result.final_url or url, self.as_of, result.content_type)
+        extract = extract_page(
+            result.body, result.final_url or url, self.as_of, result.content_type, overrides=self.site.column_overrides
+        )
         self.extracts[url] = extract
         return extract
 
     def is_page(self, url: str) -> bool:
-        """An in-site link worth reading as a page (not an attachment or an image)."""
-        if not _in_site(url, self.domain):
-            return False
-        path = urlsplit(url).path.lower()
-        last = path.rsplit("/", 1)[-1]
-        suffix = last[last.rfind("."):] if "." in last else ""
-        return suffix in PAGE_SUFFIXES
+        """An in-site link worth reading as a page (not an attachment or an image).
+
+        Answers are kept per URL: every crawl depth asks again about the links all pages share.
+        """
+        known = self._is_page.get(url)
+        if known is not None:
+            return known
+        answer = False
+        if _in_site(url, self.domain):
+            last = urlsplit(url).path.lower().rsplit("/", 1)[-1]
+            answer = (last[last.rfind("."):] if "." in last else "") in PAGE_SUFFIXES
+        self._is_page[url] = answer
+        return answer
 
     async def crawl(self) -> None:
         """Breadth-first through the site from the pages read so far, within the page and depth budget."""

@@ -4,6 +4,9 @@ Each readable account (:func:`govinspect.demo.county.feed_accounts`) has a desig
 fresh or stale posts, a cancelled account (HTTP 404 with an RSSHub error page), an empty
 channel, malformed XML, or a slow route. Dates are computed from ``today``; post times are
 in China time and written as RFC 822 with ``+0800``, as RSSHub does.
+
+The same host answers like Weibo's mobile JSON API under ``/weibo-api/`` (see :func:`weibo_reply`),
+with the same posts for each Weibo account and the same designed outcomes.
 """
 
 from __future__ import annotations
@@ -79,12 +82,12 @@ def _channel_head(platform: str, account_id: str, name: str, today: date) -> str
     )
 
 
-def rss_document(platform: str, account_id: str, name: str, newest_days_ago: int, today: date,
-                 items: int = FEED_ITEMS) -> str:
-    """An RSSHub RSS 2.0 document whose newest item is ``newest_days_ago`` days before ``today``."""
+def _feed_items(platform: str, account_id: str, newest_days_ago: int, today: date,
+                items: int) -> list[tuple[datetime, str, str]]:
+    """(time, title, link) of an account's newest ``items`` posts, newest first, seeded by the account."""
     rng = random.Random(f"{platform}:{account_id}")
     posts = _POSTS[platform]
-    parts = [_channel_head(platform, account_id, name, today)]
+    out = []
     days = newest_days_ago
     first = rng.randrange(len(posts))
     for n in range(items):
@@ -95,7 +98,15 @@ def rss_document(platform: str, account_id: str, name: str, newest_days_ago: int
                                                                            minute=rng.randint(0, 59))
         title = posts[(first + n) % len(posts)].format(
             town=rng.choice(_TOWNS), work=rng.choice(_WORKS), y=day.year, m=day.month, d=day.day)
-        link = _item_link(platform, account_id, rng)
+        out.append((moment, title, _item_link(platform, account_id, rng)))
+    return out
+
+
+def rss_document(platform: str, account_id: str, name: str, newest_days_ago: int, today: date,
+                 items: int = FEED_ITEMS) -> str:
+    """An RSSHub RSS 2.0 document whose newest item is ``newest_days_ago`` days before ``today``."""
+    parts = [_channel_head(platform, account_id, name, today)]
+    for moment, title, link in _feed_items(platform, account_id, newest_days_ago, today, items):
         parts.append(
             f"<item>\n<title><![CDATA[{title}]]></title>\n"
             f"<description><![CDATA[<p>{escape(title)}</p><p>来源：{escape(name)}</p>]]></description>\n"
@@ -124,6 +135,8 @@ def rss_reply(path: str, today: date) -> Reply:
     path = unquote(path)
     if path in ("/", ""):
         return Reply(200, "text/html; charset=utf-8", b"<!DOCTYPE html><html><body><p>Welcome to RSSHub!</p></body></html>")
+    if path.startswith(WEIBO_API):
+        return weibo_reply(path, today)
     accounts = county.feed_accounts()
     for platform, route in county.RSS_ROUTES.items():
         prefix = route.removesuffix("{id}")
@@ -146,6 +159,79 @@ def rss_reply(path: str, today: date) -> Reply:
         body = rss_document(platform, account_id, name, days or 0, today).encode("utf-8")
         return Reply(200, _RSS_TYPE, body, SLOW_SECONDS if outcome == "slow" else 0.0)
     return Reply(404, "text/html; charset=utf-8", _error_page(path, "NotFoundError: 该路由不存在"))
+
+
+# Weibo's mobile JSON API (m.weibo.cn ``/api/container/getIndex``), served on the feed host with the
+# query in the path: ``/weibo-api/profile/{uid}`` answers like ``?type=uid&value={uid}`` and
+# ``/weibo-api/container/107603{uid}`` like ``…&containerid=107603{uid}``. Posts are the ones the
+# RSSHub route lists (same times, titles and links), after one pinned post older than all of them.
+WEIBO_API = "/weibo-api/"
+WEIBO_CONTAINER = "107603"
+_JSON_TYPE = "application/json; charset=utf-8"
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+PINNED_EXTRA_DAYS = 40  # the pinned post is this much older than the newest ordinary one
+
+
+def _weibo_time(moment: datetime) -> str:
+    """``Tue Oct 13 08:42:07 +0800 2020``, as Weibo writes ``created_at`` (locale-independent)."""
+    return (f"{_WEEKDAYS[moment.weekday()]} {_MONTHS[moment.month - 1]} {moment:%d %H:%M:%S} +0800 {moment.year}")
+
+
+def _weibo_json(doc: dict, delay: float = 0.0) -> Reply:
+    return Reply(200, _JSON_TYPE, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), delay)
+
+
+def _mblog(uid: str, name: str, moment: datetime, text: str, link: str, pinned: bool) -> dict:
+    bid = link.rsplit("/", 1)[-1]
+    mid = str(4_500_000_000_000_000 + int(moment.timestamp()) * 1000 % 10**15)
+    blog = {"visible": {"type": 0, "list_id": 0}, "created_at": _weibo_time(moment), "id": mid, "mid": mid,
+            "can_edit": False, "text": text, "source": "微博 weibo.com", "favorited": False,
+            "user": {"id": int(uid), "screen_name": name, "verified": True, "verified_type": 1},
+            "reposts_count": 0, "comments_count": 0, "attitudes_count": 3, "isLongText": False, "bid": bid}
+    if pinned:
+        blog.update({"isTop": 1, "title": {"text": "置顶", "base_color": 1}})
+    return {"card_type": 9, "profile_type_id": f"{'proweibotop' if pinned else 'proweibo'}_{mid}",
+            "itemid": f"{WEIBO_CONTAINER}{uid}_-_{mid}", "scheme": f"https://m.weibo.cn/status/{bid}?mblogid={bid}",
+            "mblog": blog}
+
+
+def weibo_reply(path: str, today: date) -> Reply:
+    """The Weibo-like JSON of the feed host for ``/weibo-api/profile/{uid}`` and ``/weibo-api/container/{id}``."""
+    kind, _, ident = path[len(WEIBO_API):].strip("/").partition("/")
+    uid = ident.removeprefix(WEIBO_CONTAINER) if kind == "container" else ident
+    found = county.feed_accounts().get(("weibo", uid))
+    if kind not in ("profile", "container") or not uid.isdigit():
+        return Reply(404, "text/plain; charset=utf-8", b"Not Found")
+    if found is None:
+        return _weibo_json({"ok": 0, "msg": "用户不存在"})
+    name, outcome, days = found
+    if outcome == "cancelled":
+        return _weibo_json({"ok": 0, "msg": "该用户已注销", "data": {"cards": []}})
+    if kind == "profile":
+        return _weibo_json({"ok": 1, "data": {
+            "userInfo": {"id": int(uid), "screen_name": name, "statuses_count": 1200 + int(uid) % 3000,
+                         "verified": True, "verified_type": 1, "verified_reason": f"{name}官方微博",
+                         "followers_count": 5000 + int(uid) % 40000},
+            "tabsInfo": {"selectedTab": 1, "tabs": [
+                {"id": 1, "tabKey": "profile", "title": "主页", "tab_type": "profile", "containerid": f"230283{uid}"},
+                {"id": 2, "tabKey": "weibo", "title": "微博", "tab_type": "weibo", "containerid": f"{WEIBO_CONTAINER}{uid}"},
+            ]}}})
+    if outcome == "empty":
+        return _weibo_json({"ok": 0, "msg": "这里还没有内容", "data": {"cards": []}})
+    items = _feed_items("weibo", uid, days or 0, today, FEED_ITEMS)
+    if outcome == "malformed":
+        moment, title, _link = items[0]
+        broken = ('{"ok":1,"data":{"cardlistInfo":{"containerid":"' + WEIBO_CONTAINER + uid + '"},"cards":'
+                  '[{"card_type":9,"mblog":{"created_at":"' + _weibo_time(moment) + '","text":"' + title[:6])
+        return Reply(200, _JSON_TYPE, broken.encode("utf-8"))
+    oldest = items[-1][0]
+    pinned_at = oldest - timedelta(days=PINNED_EXTRA_DAYS)
+    cards = [_mblog(uid, name, pinned_at, f"【置顶】欢迎关注{name}官方微博", f"https://weibo.com/{uid}/P{uid[-8:]}", True)]
+    cards += [_mblog(uid, name, moment, title, link, False) for moment, title, link in items]
+    doc = {"ok": 1, "data": {"cardlistInfo": {"containerid": WEIBO_CONTAINER + uid, "v_p": 42, "show_style": 1,
+                                              "total": 1200 + int(uid) % 3000}, "cards": cards}}
+    return _weibo_json(doc, SLOW_SECONDS if outcome == "slow" else 0.0)
 
 
 _APP_DETAILS = {

@@ -5,6 +5,9 @@ the 扣分 part is 100 minus the deductions, each first-level indicator's deduct
 weight, and a portal above 80 adds its (capped) 加分. Below 60 fails. Accounts: the national text
 judges them by the vetoes alone; an account whose last post is unknown is ``unknown``, never stale.
 
+An inspector may set a veto or a deduction rule aside after review (``manual.overrides``): the
+verdict then lists it under ``overridden`` with the reason instead of applying it.
+
 Arithmetic is exact (fractions); scores are rounded once, half up, to the rubric's decimals, and
 the pass and bonus thresholds compare that published figure, so a notice never shows "60.00 不合格".
 """
@@ -110,6 +113,8 @@ class _Outcome:
     details: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     unknown: bool = False
+    overrides: dict[str, str] = field(default_factory=dict)  # rule -> the inspector's reason
+    overridden: list[dict[str, Any]] = field(default_factory=list)
 
     def veto(
         self,
@@ -207,7 +212,11 @@ def _manual_test(
 ) -> None:
     hits = entity.manual.flags(veto.params["flags"]) if entity.manual.raw else []
     if hits:
-        labels = "、".join(FLAG_LABELS.get(flag, flag) for flag in hits)
+        reasons = entity.manual.reasons
+        labels = ("；" if any(reasons.get(flag) for flag in hits) else "、").join(
+            f"{FLAG_LABELS.get(flag, flag)}：{reasons[flag]}" if reasons.get(flag) else FLAG_LABELS.get(flag, flag)
+            for flag in hits
+        )
         out.veto(veto, hits, None, f"人工核定：{labels}")
 
 
@@ -399,9 +408,38 @@ _TESTS: dict[str, Callable[..., None]] = {
 }
 
 
+def _read_overrides(entity: Website | Account, erub: EntityRubric, out: _Outcome) -> None:
+    """The rules an inspector set aside: each must be a veto code or a deduction rule id of the rubric."""
+    known = [v.code for v in erub.vetoes] + [d.id for d in erub.deductions]
+    for index, override in enumerate(entity.manual.overrides):
+        if override.rule not in known:
+            raise ObservationsError(
+                f"{entity.manual.path}.overrides[{index}]",
+                f"unknown rule {describe(override.rule)} (expected a veto code or a deduction rule id: {', '.join(known)})",
+            )
+        out.overrides[override.rule] = override.evidence
+
+
+def _apply_veto_overrides(erub: EntityRubric, out: _Outcome) -> None:
+    """Move the vetoes an inspector set aside from the verdict to ``overridden``, with the reason."""
+    codes = {v.code for v in erub.vetoes}
+    for code, reason in out.overrides.items():
+        if code not in codes:
+            continue
+        said = f"人工复核撤销：{reason}" if reason else "人工复核撤销"
+        if code not in out.vetoes:
+            out.find("override_unused", code, f"{said}（本次检查未发现该项问题）")
+            continue
+        out.vetoes.remove(code)
+        for detail in [d for d in out.details if d["rule"] == code]:
+            out.details.remove(detail)
+            out.overridden.append({**detail, "override": said})
+
+
 def _run_vetoes(
     entity: Website | Account, erub: EntityRubric, ctx: _Context, out: _Outcome, view: _SiteView | None
 ) -> None:
+    _read_overrides(entity, erub, out)
     for manual in entity.manual.deductions:
         if all(manual.indicator != i.name for i in erub.indicators):
             known = ", ".join(i.name for i in erub.indicators) or "none: this rubric judges by vetoes only"
@@ -430,6 +468,8 @@ def _run_vetoes(
         order = {v.code: i for i, v in enumerate(erub.vetoes)}
         out.vetoes.sort(key=order.__getitem__)
         out.details.sort(key=lambda d: order[d["rule"]])
+    if out.overrides:
+        _apply_veto_overrides(erub, out)
 
 
 # ----------------------------------------------------------------------------- deduction part
@@ -509,6 +549,21 @@ def _deduction_part(
             continue
         quantity, evidence, columns = _measure(entity, rule, ctx, out, states, claimed)
         if quantity == 0:
+            if rule.id in out.overrides:
+                out.find("override_unused", rule.id, f"人工复核撤销 {rule.id}（本次检查未发现该项问题）")
+            continue
+        if rule.id in out.overrides:
+            # The inspector reviewed what the rule saw: its columns stay claimed, nothing is deducted.
+            claimed.update(columns)
+            reason = out.overrides[rule.id]
+            out.overridden.append(
+                {
+                    "rule": rule.id,
+                    "title": rule.title,
+                    "evidence": f"{rule.title}：{evidence}",
+                    "override": f"人工复核撤销：{reason}" if reason else "人工复核撤销",
+                }
+            )
             continue
         if rule.points is None:
             out.find("unscored", rule.id, f"{rule.title}：{evidence}（分值未定，未扣分）")
@@ -609,6 +664,7 @@ def _score_website(site: Website, rubric: Rubric, ctx: _Context) -> dict[str, An
         "deduction_part": None,
         "indicators": [],
         "findings": out.findings,
+        "overridden": out.overridden,
     }
     if out.vetoes or not erub.scored:
         return result
@@ -705,6 +761,7 @@ def _score_account(acct: Account, rubric: Rubric, ctx: _Context) -> dict[str, An
         "deduction_part": None,
         "indicators": [],
         "findings": out.findings,
+        "overridden": out.overridden,
     }
     if verdict != "pass" or not erub.scored:
         return result

@@ -18,7 +18,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -195,6 +195,10 @@ class Manual:
     bonus: Fraction = Fraction(0)
     vetoes: tuple[ManualVeto, ...] = ()
     deductions: tuple[ManualDeduction, ...] = ()
+    # Rules an inspector set aside after review (人工复核撤销), e.g. V2 failures caused by the
+    # monitoring network itself; the verdict keeps them under ``overridden`` with the reason.
+    overrides: tuple[ManualVeto, ...] = ()
+    reasons: dict[str, str] = field(default_factory=dict)  # flag -> why an inspector set it
 
     def flag(self, name: str) -> bool:
         """A boolean manual flag; absent or null means not established."""
@@ -222,6 +226,13 @@ def _manual(value: Any, path: str) -> Manual:
         manual.vetoes = tuple(_manual_vetoes(raw["vetoes"], f"{path}.vetoes"))
     if raw.get("deductions"):
         manual.deductions = tuple(_manual_deductions(raw["deductions"], f"{path}.deductions"))
+    if raw.get("overrides"):
+        manual.overrides = tuple(_manual_vetoes(raw["overrides"], f"{path}.overrides"))
+    if raw.get("reasons"):
+        reasons = as_object(raw["reasons"], f"{path}.reasons")
+        manual.reasons = {
+            str(flag): as_text(why, f"{path}.reasons.{flag}") for flag, why in reasons.items()
+        }
     return manual
 
 

@@ -644,6 +644,21 @@ def _build(data: dict[str, Any], path: Path, chain: tuple[str, ...]) -> Rubric:
     decimals = root.whole("score_decimals", 2)
     if decimals > 6:
         raise root.fail("score_decimals", "must be ≤ 6")
+    websites = _build_entity(file, root, "websites")
+    accounts = _build_entity(file, root, "accounts")
+    units = _build_units(root)
+    # The unit rollups (Python and SQL) count in steps of 10^-decimals; a value between two steps
+    # would be rounded differently by each, so it is refused here.
+    step = Fraction(1, 10**decimals)
+    for where, key, value in (
+        ("websites", "deduction_total", websites.deduction_total),
+        ("accounts", "deduction_total", accounts.deduction_total),
+        ("units", "vetoed_score", units.vetoed_score),
+        ("units", "vetoed_unit_cap", units.vetoed_unit_cap),
+        ("units", "pass_mark", units.pass_mark),
+    ):
+        if value is not None and (value / step).denominator != 1:
+            raise root.sub(where).fail(key, f"must have at most score_decimals = {decimals} decimals")
     return Rubric(
         name=name,
         title=root.text("title"),
@@ -651,7 +666,7 @@ def _build(data: dict[str, Any], path: Path, chain: tuple[str, ...]) -> Rubric:
         path=path,
         chain=chain,
         score_decimals=decimals,
-        websites=_build_entity(file, root, "websites"),
-        accounts=_build_entity(file, root, "accounts"),
-        units=_build_units(root),
+        websites=websites,
+        accounts=accounts,
+        units=units,
     )

@@ -1,13 +1,16 @@
--- A unit's annual score (年度考核): the mean of its quarters. When the preset weights websites
--- and new media (湾沚-2021: 30 / 70), the two quarterly means are weighted; otherwise, and for
--- a unit with only one of the two, the mean of the quarterly scores is taken.
+-- A unit's annual score (年度考核), with the semantics of govinspect.scoring.units: the mean of
+-- its quarterly scores over the quarters assessed that year (those with any unit score stored).
+-- A quarter without a score is skipped, or counts 0 when missing_zero = 1. Rounded once, half
+-- up. The website and account parts are the means of the quarterly parts where present.
+-- Quarterly scores are read back as whole steps of 1 / scale (scale = 10 ^ score_decimals).
 with quarters as (
     select
+        period,
         unit,
         unit_kind,
-        website_score,
-        account_score,
-        score,
+        case when score is not null then cast(round(score * :scale) as bigint) end as points,
+        case when website_score is not null then cast(round(website_score * :scale) as bigint) end as website_points,
+        case when account_score is not null then cast(round(account_score * :scale) as bigint) end as account_points,
         judged,
         failed,
         unknown
@@ -16,13 +19,21 @@ with quarters as (
       and length(period) = 6
 ),
 
+assessed as (
+    select count(distinct period) as quarters
+    from quarters
+),
+
 per_unit as (
     select
         unit,
         max(unit_kind) as unit_kind,
-        avg(website_score) as website_score,
-        avg(account_score) as account_score,
-        avg(score) as mean_score,
+        cast(sum(points) as bigint) as points,
+        count(points) as scored,
+        cast(sum(website_points) as bigint) as website_points,
+        count(website_points) as website_quarters,
+        cast(sum(account_points) as bigint) as account_points,
+        count(account_points) as account_quarters,
         sum(judged) as judged,
         sum(failed) as failed,
         sum(unknown) as unknown
@@ -33,21 +44,32 @@ per_unit as (
 final as (
     select
         cast(:year as varchar(8)) as period,
-        unit,
-        unit_kind,
-        website_score,
-        account_score,
-        case
-            when cast(:website_weight as float) + cast(:account_weight as float) > 0
-                 and website_score is not null and account_score is not null
-                then (website_score * cast(:website_weight as float) + account_score * cast(:account_weight as float))
-                     / (cast(:website_weight as float) + cast(:account_weight as float))
-            else mean_score
-        end as score,
+        per_unit.unit,
+        per_unit.unit_kind,
+        cast(
+            case
+                when website_quarters > 0
+                    then (2 * website_points + website_quarters) / (2 * website_quarters)
+            end as float
+        ) / :scale as website_score,
+        cast(
+            case
+                when account_quarters > 0
+                    then (2 * account_points + account_quarters) / (2 * account_quarters)
+            end as float
+        ) / :scale as account_score,
+        cast(
+            case
+                when cast(:missing_zero as bigint) = 1
+                    then (2 * coalesce(per_unit.points, 0) + assessed.quarters) / (2 * assessed.quarters)
+                when scored > 0 then (2 * per_unit.points + scored) / (2 * scored)
+            end as float
+        ) / :scale as score,
         judged,
         failed,
         unknown
     from per_unit
+    cross join assessed
 )
 
 select * from final order by unit

@@ -43,6 +43,7 @@ class Website(Base):
     status: Mapped[str] = mapped_column(String(20))
     source_file: Mapped[str | None] = mapped_column(String(300))
     source_row: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str | None] = mapped_column(String(200))  # the directory unit of the sponsor (after reforms)
 
 
 class Account(Base):
@@ -66,6 +67,8 @@ class Account(Base):
     note: Mapped[str | None] = mapped_column(Text)
     source_file: Mapped[str | None] = mapped_column(String(300))
     source_row: Mapped[int | None] = mapped_column(Integer)
+    closed_on: Mapped[date | None] = mapped_column(Date)  # 注销/关停时间
+    closure_filed_on: Mapped[date | None] = mapped_column(Date)  # when the closure was filed
 
 
 class QuarantinedRow(Base):
@@ -78,6 +81,7 @@ class QuarantinedRow(Base):
     column: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(20))  # the input kind: websites, accounts, sweep …
 
 
 class ManualEvidence(Base):
@@ -145,6 +149,28 @@ class AccountObservation(Base):
     last_post: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(30))
     evidence: Mapped[dict] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)  # why it is unknown: what the manual-evidence list shows
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime)  # China time of the last answer read
+
+
+class PostFinding(Base):
+    """A recent post that matched the bureau's lists (敏感词, 领导姓名职务): an NM1 candidate for an
+    inspector to confirm, never a veto by itself."""
+
+    __tablename__ = "post_findings"
+    quarter: Mapped[str] = mapped_column(String(8), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    post_key: Mapped[str] = mapped_column(String(40), primary_key=True)  # sha1 of the post's link (or time and title)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # sensitive_word | wrong_name | wrong_title
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)
+    batch: Mapped[str] = mapped_column(String(100))
+    expected: Mapped[str | None] = mapped_column(String(200))  # the correct name or titles, when the list knows
+    category: Mapped[str] = mapped_column(String(40))
+    context: Mapped[str] = mapped_column(Text)
+    post_title: Mapped[str] = mapped_column(String(300))
+    post_time: Mapped[datetime | None] = mapped_column(DateTime)  # China time
+    post_link: Mapped[str | None] = mapped_column(String(1000))
 
 
 class Finding(Base):
@@ -197,3 +223,49 @@ class StageRun(Base):
     stage: Mapped[str] = mapped_column(String(60), primary_key=True)
     finished_at: Mapped[datetime] = mapped_column(DateTime)
     summary: Mapped[dict] = mapped_column(JSON)
+
+
+class ManualInput(Base):
+    """An inspector's input for one website or account in one quarter (人工核定): a bonus item, a
+    flag (安全事故, 严重表述错误, 无有效互动功能 …), a confirmed veto, a deduction, or a rule set
+    aside after review — each with its reason, who entered it and when."""
+
+    __tablename__ = "manual_inputs"
+    quarter: Mapped[str] = mapped_column(String(8), primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(10), primary_key=True)  # website | account
+    entity_id: Mapped[str] = mapped_column(String(200), primary_key=True)  # site code, or platform:account_id
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # bonus | flag | veto | deduction | override
+    item: Mapped[str] = mapped_column(String(200), primary_key=True)  # bonus item, flag, veto code or rule
+    indicator: Mapped[str | None] = mapped_column(String(100))  # first-level indicator of a deduction
+    points: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    entered_by: Mapped[str] = mapped_column(String(100))
+    entered_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300))  # the sheet's file name, or "cli"
+    source_row: Mapped[int | None] = mapped_column(Integer)
+
+
+class RegistrySnapshot(Base):
+    """What a quarter's registry import read, per input kind: its sources, their digests, the counts."""
+
+    __tablename__ = "registry_snapshots"
+    quarter: Mapped[str] = mapped_column(String(8), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # websites | accounts | sweep | units | manual
+    sources: Mapped[list] = mapped_column(JSON)  # [{"source", "format", "sha256", "rows", "quarantined"}]
+    rows: Mapped[int] = mapped_column(Integer)
+    quarantined: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RegistryChange(Base):
+    """How the registry changed against the previous quarter's snapshot: a website or account opened,
+    closed, renamed or moved to another unit (and, for a website, a new homepage address)."""
+
+    __tablename__ = "registry_changes"
+    quarter: Mapped[str] = mapped_column(String(8), primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(10), primary_key=True)  # website | account
+    entity_id: Mapped[str] = mapped_column(String(200), primary_key=True)  # site code, or platform:account_id
+    change: Mapped[str] = mapped_column(String(20), primary_key=True)  # opened | closed | renamed | moved | url_changed
+    name: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict] = mapped_column(JSON)
