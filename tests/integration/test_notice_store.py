@@ -73,8 +73,8 @@ def _fill(url: str) -> None:
             s.add(Account(quarter=Q, platform="wechat", account_id=f"gh_{i}", origin="registry", name=name,
                           platform_label="微信公众号", sponsor=EDU, unit=EDU))
         s.add(AccountObservation(quarter=Q, platform="wechat", account_id="gh_3", batch="001", freshness="unknown",
-                                 state="unknown", last_post=None, source="none",
-                                 evidence={"reason": "the platform offers no public source; it needs manual evidence"}))
+                                 state="unknown", last_post=None, source="none", reason="该平台无公开数据源，需人工核查",
+                                 evidence={}))
         s.add(AccountObservation(quarter=Q, platform="wechat", account_id="gh_1", batch="001", freshness="fresh",
                                  state="normal", last_post=date(2020, 10, 9), source="manual", evidence={}))
         s.add_all([

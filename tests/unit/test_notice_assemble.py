@@ -114,3 +114,32 @@ def test_quarter_labels_wrap_when_eight_do_not_fit() -> None:
     drawing = trend_lines(trend, font, 440)
     assert drawing is not None
     assert trend_lines(trend[:1], font, 440) is None
+
+
+def test_registry_change_line_names_each_change():
+    from govinspect.notice.assemble import _registry_change_line
+    from govinspect.registry.snapshot import RegistryDiff
+
+    diff = RegistryDiff("2020Q4", "2020Q3", [
+        {"entity_type": "account", "entity_id": "weibo:1", "change": "opened", "name": "a", "unit": None, "detail": {}},
+        {"entity_type": "account", "entity_id": "weibo:2", "change": "opened", "name": "b", "unit": None, "detail": {}},
+        {"entity_type": "account", "entity_id": "wechat:3", "change": "closed", "name": "c", "unit": None, "detail": {}},
+        {"entity_type": "website", "entity_id": "1506230001", "change": "renamed", "name": "d", "unit": None, "detail": {}},
+    ])
+    line = _registry_change_line(diff)
+    assert line == "与2020年第三季度相比，报送系统中政府网站更名1个；政务新媒体新开设2个、关停注销1个。"
+    assert _registry_change_line(RegistryDiff("2020Q3", None, [])) == ""
+    assert "没有变化" in _registry_change_line(RegistryDiff("2020Q4", "2020Q3", []))
+
+
+def test_website_filing_problems_are_listed():
+    from types import SimpleNamespace
+
+    from govinspect.notice.assemble import _website_filing_group
+
+    gone = SimpleNamespace(subject="1506230001", unit="旗政府", detail={
+        "entity_type": "website", "name": "门户网站", "site_code": "1506230001", "sponsor": "旗政府"})
+    account = SimpleNamespace(subject="wechat:gh_1", unit="旗局", detail={"entity_type": "account", "name": "x"})
+    group = _website_filing_group({"website_gone": [gone], "unit_not_in_directory": [account]})
+    assert [p.subject for p in group.items] == ["门户网站"]
+    assert "无法访问" in group.items[0].detail

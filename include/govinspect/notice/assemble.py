@@ -19,6 +19,7 @@ from govinspect.profile import Profile, ProfileError
 from govinspect.quarter import Quarter
 from govinspect.registry.platforms import PLATFORMS, platform_label
 from govinspect.registry.reconcile import KIND_LABELS
+from govinspect.registry.snapshot import registry_diff
 from govinspect.store import session_scope
 from govinspect.store.models import (
     Account,
@@ -197,6 +198,9 @@ def build_notice(quarter: str, profile: Profile, url: str | None = None) -> Noti
            if out_of_scope else "")
         + "。"
     )
+    changes = _registry_change_line(registry_diff(quarter, url))
+    if changes:
+        overview.append(changes)
     if earlier:
         previous = earlier[-1]
         overview += [line for line in (
@@ -210,6 +214,7 @@ def build_notice(quarter: str, profile: Profile, url: str | None = None) -> Noti
     month_end = _month_end(issue_date)
     quarantine_annex = 4 if quarantine else None
     website_problems = _website_problems(running_sites, verdicts, observations, dead)
+    website_problems.append(_website_filing_group(by_finding))
     account_problems = _account_problems(registered, verdicts, seen, by_finding, quarantine, quarantine_annex)
     # 人工核定与复核事项: each manual input with its reason, who and when (no unit: not a rectification task)
     for groups, entity_type in ((website_problems, "website"), (account_problems, "account")):
@@ -479,27 +484,12 @@ def _route_vetoes(site: Website, details: list[dict[str, Any]], vetoes: ProblemG
 
 
 # What an account source said when it could not tell the last post (AccountObservation.evidence["reason"]).
-_UNREADABLE = [
-    ("the platform offers no public source", "该平台无公开数据源"),
-    ("no source is configured", "未配置该平台的数据源"),
-    ("the source says the account does not exist", "数据源显示账号不存在"),
-    ("no such app in the store", "应用商店中查无此应用"),
-    ("the feed lists no posts", "数据源未列出任何发布"),
-    ("source failed", "数据源访问失败"),
-    ("malformed", "数据源返回的内容无法解析"),
-]
-
-
 def _unreadable_reason(observation: AccountObservation | None) -> str:
-    """Why an account is listed for manual evidence, and what the unit should supply."""
+    """Why an account is listed for manual evidence (the check's own reason), and what the unit should supply."""
     ask = "请报送最近发布的截图及日期，经人工核查后判定"
     if observation is None:
         return f"本季度未能检查该账号，{ask}"
-    evidence = observation.evidence or {}
-    reason = str(evidence.get("reason") or "")
-    said = next((text for prefix, text in _UNREADABLE if reason.startswith(prefix)), "未能自动读取最近发布时间")
-    if reason.startswith("source failed") and evidence.get("outcome"):
-        said += f"（{evidence['outcome']}）"
+    said = (observation.reason or "").strip().rstrip("。；;") or "未能自动读取最近发布时间"
     return f"{said}，{ask}"
 
 
@@ -531,15 +521,50 @@ def _account_problems(registered: list[Account], verdicts: dict, seen: dict[tupl
     groups.append(ProblemGroup(KIND_LABELS["unregistered"],
                                [Problem(_account_name(f.detail), f.unit or "", "", "unregistered") for f in unregistered],
                                note="清单见附件2。" if unregistered else ""))
-    for kind in ("personal_subject", "reform_not_updated", "late_filing", "closed_but_posting",
-                 "registered_gone", "consolidation"):
+    for kind in ("personal_subject", "reform_not_updated", "late_filing", "late_closure_filing", "closed_but_posting",
+                 "registered_gone", "unit_not_in_directory", "consolidation"):
         group = ProblemGroup(KIND_LABELS[kind])
         for f in by_finding.get(kind, []):
             d = f.detail
+            if d.get("entity_type") == "website":
+                continue
             group.items.append(Problem(_account_name(d), f.unit or d.get("sponsor") or "", _finding_text(kind, d), kind))
         groups.append(group)
     groups.append(_quarantine_group(quarantine, quarantine_annex))
     return groups
+
+
+def _website_filing_group(by_finding: dict[str, list[Finding]]) -> ProblemGroup:
+    """Registry problems of websites: running on paper but gone, sponsor not updated after reform, unknown sponsor."""
+    group = ProblemGroup("网站备案信息")
+    for kind in ("website_gone", "website_reform_not_updated", "unit_not_in_directory"):
+        for f in by_finding.get(kind, []):
+            d = f.detail
+            if d.get("entity_type") != "website":
+                continue
+            group.items.append(Problem(d.get("name") or f.subject, f.unit or d.get("sponsor") or "",
+                                       f"{KIND_LABELS[kind]}{'：' + _finding_text(kind, d) if _finding_text(kind, d) else ''}",
+                                       kind))
+    return group
+
+
+REGISTRY_CHANGE_WORDS = {"opened": "新开设", "closed": "关停注销", "renamed": "更名", "moved": "变更主办单位",
+                         "url_changed": "变更网址"}
+
+
+def _registry_change_line(diff: Any) -> str:
+    """One sentence on what changed in the registry since the last quarter (开设、关停、更名、变更)."""
+    if diff is None or diff.baseline is None:
+        return ""
+    counts = diff.counts()
+    parts = []
+    for etype, label in (("website", "政府网站"), ("account", "政务新媒体")):
+        said = [f"{REGISTRY_CHANGE_WORDS[c]}{n}个" for c, n in counts.get(etype, {}).items() if n and c in REGISTRY_CHANGE_WORDS]
+        if said:
+            parts.append(f"{label}{'、'.join(said)}")
+    if not parts:
+        return f"与{Quarter.parse(diff.baseline).label_zh}相比，报送系统中的政府网站和政务新媒体没有变化。"
+    return f"与{Quarter.parse(diff.baseline).label_zh}相比，报送系统中" + "；".join(parts) + "。"
 
 
 def _quarantine_group(rows: list[QuarantinedRow], annex: int | None) -> ProblemGroup:
@@ -569,6 +594,15 @@ def _finding_text(kind: str, d: dict[str, Any]) -> str:
         return f"报送状态为{d.get('status')}，但{d.get('last_post')}仍有发布"
     if kind == "registered_gone":
         return "报送状态为正常运行，但平台上已查无此账号"
+    if kind == "late_closure_filing":
+        return f"{d.get('closed_on')}关停注销，{d.get('filed_on')}报备，间隔{d.get('days')}天（规定{d.get('limit_days')}日内）"
+    if kind == "unit_not_in_directory":
+        return f"主办单位“{d.get('sponsor') or ''}”不在单位名录中，请核实"
+    if kind == "website_reform_not_updated":
+        successor = f"，应变更为{d['successor']}" if d.get("successor") else ""
+        return f"主办单位“{d.get('old_unit') or d.get('sponsor')}”已于机构改革中调整{successor}"
+    if kind == "website_gone":
+        return "首页在检查期内始终无法访问"
     if kind == "consolidation":
         return f"同一平台开设{d.get('count')}个账号：{'、'.join(d.get('accounts', []))}"
     return d.get("note") or ""

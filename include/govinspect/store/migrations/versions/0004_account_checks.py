@@ -1,7 +1,7 @@
 """account checks: why an account is unknown, when it was read, and post screening findings
 
-Revision ID: 0003
-Revises: 0004
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-27
 
 0004 (registry snapshots) was chained onto 0002 first; this revision follows it so that the
@@ -11,8 +11,8 @@ history keeps a single head.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0004"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
