@@ -406,10 +406,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from govinspect.profile import ProfileError
+    from govinspect.registry.readers import RegistryFileError
 
     try:
         return args.func(args)
-    except ProfileError as exc:
+    except (ProfileError, RegistryFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
