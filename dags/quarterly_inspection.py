@@ -23,6 +23,7 @@ from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_curren
 from govinspect_airflow import (
     DEFAULT_ARGS,
     FEED_POOL,
+    PROBE_POOL,
     TIMEZONE,
     WEBSITE_POOL,
     alert_on_failure,
@@ -95,6 +96,13 @@ def quarterly_inspection() -> None:
         context["batch_label"] = batch["batch"]
         return check_website_batch(quarter, batch, profile_for(context), store_url())
 
+    @task(pool=PROBE_POOL)
+    def confirm_liveness(quarter: str) -> dict:
+        """Re-probe homepages whose week reached the V2 veto ratio, so our own outage cannot fail a site."""
+        from govinspect.pipeline import confirm_liveness as run
+
+        return run(quarter, profile_for(get_current_context()), store_url())
+
     @task(inlets=[REGISTRY])
     def plan_account_batches(quarter: str, _registry: dict) -> list[dict]:
         from govinspect.pipeline import plan_account_batches as run
@@ -153,8 +161,10 @@ def quarterly_inspection() -> None:
     registry = snapshot_registry(quarter)
     websites = check_websites.partial(quarter=quarter).expand(batch=plan_website_batches(quarter, registry))
     accounts = check_accounts.partial(quarter=quarter).expand(batch=plan_account_batches(quarter, registry))
+    confirmed = confirm_liveness(quarter)
+    websites >> confirmed
     reconciled = reconcile_registry(quarter)
-    [websites, accounts] >> reconciled
+    [confirmed, accounts] >> reconciled
     scored = score_quarter(quarter)
     reconciled >> scored
     rolled = rollup_annual(quarter)

@@ -35,11 +35,13 @@ def test_quarterly_structure(dagbag):
     dag = dagbag.dags["quarterly_inspection"]
     assert set(dag.task_ids) == {
         "resolve_quarter", "snapshot_registry", "plan_website_batches", "check_websites", "plan_account_batches",
-        "check_accounts", "reconcile_registry", "score_quarter", "rollup_annual", "render_notice",
+        "check_accounts", "confirm_liveness", "reconcile_registry", "score_quarter", "rollup_annual", "render_notice",
     }
     upstream = {t.task_id: set(t.upstream_task_ids) for t in dag.tasks}
-    assert upstream["reconcile_registry"] >= {"check_websites", "check_accounts"}
+    assert upstream["reconcile_registry"] >= {"confirm_liveness", "check_accounts"}
     assert upstream["score_quarter"] == {"reconcile_registry", "resolve_quarter"}
+    assert upstream["confirm_liveness"] >= {"check_websites"}
+    assert upstream["reconcile_registry"] >= {"confirm_liveness"}
     assert upstream["render_notice"] >= {"rollup_annual"}
     assert dag.get_task("check_websites").map_index_template == "{{ batch_label }}"
     assert dag.get_task("check_accounts").map_index_template == "{{ batch_label }}"
