@@ -19,8 +19,8 @@ import resource
 import sys
 import tempfile
 import time
-from pathlib import Path
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from govinspect.scoring import load_rubric, score_observations, unit_scores

@@ -40,6 +40,7 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -94,14 +95,27 @@ def _probe_worker(urls: list[str], connect_to: dict, rounds: int, out: Any) -> N
     out.put({"walls": walls, "cpu": cpu - cpu0, "rss_mb": rss, "outcomes": dict(outcomes)})
 
 
+def _collect(queue: Any, processes: list[Any]) -> list[dict[str, Any]]:
+    """One result from each worker; a worker that died without one stops the benchmark."""
+    results: list[dict[str, Any]] = []
+    while len(results) < len(processes):
+        try:
+            results.append(queue.get(timeout=1.0))
+        except Empty:
+            dead = [p for p in processes if p.exitcode not in (None, 0)]
+            if dead:
+                raise RuntimeError(f"a benchmark worker exited with {dead[0].exitcode}") from None
+    for p in processes:
+        p.join()
+    return results
+
+
 def _in_fresh_process(target: Any, *args: Any) -> dict[str, Any]:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     process = ctx.Process(target=target, args=(*args, queue))
     process.start()
-    result = queue.get()
-    process.join()
-    return result
+    return _collect(queue, [process])[0]
 
 
 def _wrk(server: Nginx, hosts: list[str], workdir: Path, seconds: int, close: bool = False) -> float:
@@ -203,9 +217,7 @@ def run_check(farm: FarmManifest, server: Nginx, sites: list[Any], per_host_rate
     time.sleep(1.5)  # let the workers import and wait on the start signal
     before = server.requests()
     go.set()
-    parts = [queue.get() for _ in processes]
-    for p in processes:
-        p.join()
+    parts = _collect(queue, processes)
     served = server.requests() - before
     wall = max(p["ended"] for p in parts) - min(p["started"] for p in parts)
     pages = sum(p["pages"] for p in parts)
@@ -217,6 +229,7 @@ def run_check(farm: FarmManifest, server: Nginx, sites: list[Any], per_host_rate
         "pages_per_second": round(pages / wall), "requests_per_second": round(served / wall),
         "cpu_seconds": round(sum(p["cpu"] for p in parts), 2),
         "cpu_ms_per_page": round(sum(p["cpu"] for p in parts) * 1000 / max(pages, 1), 3),
+        "cpu_busy": round(sum(p["cpu"] for p in parts) / (wall * workers), 2),
         "peak_rss_mb_per_worker": max(p["rss_mb"] for p in parts),
         "columns": sum(p["columns"] for p in parts), "dated_columns": sum(p["dated_columns"] for p in parts),
         "dead_link_rows": sum(p["dead_links"] for p in parts), "homepage_outcomes": dict(outcomes),
@@ -251,7 +264,9 @@ def _linkchecker(server: Nginx, sites: list[Any], workdir: Path, threads: int) -
 
 
 def _url_set(server: Nginx) -> set[tuple[str, str]]:
-    return {(host, path) for host, _method, path, _status in server.log_lines() if path != "/_status"}
+    urls = {(host, path) for host, _method, path, _status in server.log_lines() if path != "/_status"}
+    server.discard()
+    return urls
 
 
 def bench_crawl(sizes: list[int], workdir: Path, with_linkchecker: bool, lc_threads: int) -> list[dict[str, Any]]:
@@ -268,7 +283,7 @@ def bench_crawl(sizes: list[int], workdir: Path, with_linkchecker: bool, lc_thre
         row: dict[str, Any] = {"sites": len(sites), "site_pages": sum(s.pages for s in sites), "ours": ours}
         print(f"  whole check, {len(sites)} sites: {ours['wall_seconds']:.2f} s, {ours['pages']} pages "
               f"({ours['pages_per_second']}/s), {ours['requests']} requests ({ours['requests_per_second']}/s), "
-              f"{ours['cpu_ms_per_page']} ms CPU/page, RSS {ours['peak_rss_mb_per_worker']} MB/worker; "
+              f"{ours['cpu_ms_per_page']} ms CPU/page (workers busy {ours['cpu_busy']:.0%}), RSS {ours['peak_rss_mb_per_worker']} MB/worker; "
               f"{ours['dated_columns']}/{ours['columns']} columns dated, {ours['dead_link_rows']} dead-link rows",
               flush=True)
         if with_linkchecker:
@@ -300,6 +315,7 @@ def bench_polite(sizes: list[int], workdir: Path) -> list[dict[str, Any]]:
         with Nginx(farm, access_log=True) as server:
             result = run_check(farm, server, sites, per_host_rate=RATE)
         per_host = Counter(host for host, _m, path, _s in server.log_lines() if path != "/_status")
+        server.discard()
         bound = result["requests"] / (len(sites) * RATE)
         busiest = max(per_host[s.host] for s in sites)
         row = {"hosts": len(sites), "rate": RATE, **result, "bound_seconds": round(bound, 2),

@@ -135,6 +135,10 @@ function setFontSize(size) { var c = document.getElementById("zoom"); if (c) { c
 .list li span, .list-item span { float: right; color: #999; } .column-block .title h3 { font-size: 18px; }
 </style>
 """
+_STYLESHEET = "".join(
+    f".col-{i} {{ margin: 0 auto; padding: {i % 7}px; font: 14px/1.8 \"Microsoft YaHei\", SimSun; color: #333; }}\n"
+    for i in range(60)
+)
 _FOOTER_SCRIPT = """<script type="text/javascript">
 (function () {
   var week = ["日", "一", "二", "三", "四", "五", "六"], now = new Date();
@@ -468,8 +472,10 @@ def write_site(spec: SiteSpec, root: Path, pages: int, rng: random.Random, sites
         for index, article in enumerate(column.articles):
             w.write(article.path, _detail(w, column, article, index, rng))
     # assets the pages link to (a dead share of attachments and images is never written)
-    w.asset("/css/style.css", 2048)
-    w.asset("/js/common.js", 1024)
+    (folder / "css").mkdir(exist_ok=True)
+    (folder / "css" / "style.css").write_text(_STYLESHEET)
+    (folder / "js").mkdir(exist_ok=True)
+    (folder / "js" / "common.js").write_text(_FOOTER_SCRIPT.split(">", 1)[1].rsplit("<", 1)[0])
     for image in ("logo.png", "banner.jpg", "dzjg.png", "xjxx.png", "jiucuo.png"):
         w.asset(f"/images/{image}", 3000)
     disallow = "Disallow: /search/\n" if rng.random() < 0.5 else ""
@@ -709,6 +715,10 @@ http {{
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+        if not self.access_log:  # a logged run keeps its folder until the log is read (``discard``)
+            self.discard()
+
+    def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def requests(self) -> int:

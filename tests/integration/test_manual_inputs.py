@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+
 from govinspect.assessment import (
     ManualInputError,
     add_manual_input,
@@ -19,7 +21,6 @@ from govinspect.assessment import (
 from govinspect.registry.readers import RegistryFileError
 from govinspect.store import replace_partition, session_scope, table_counts
 from govinspect.store.models import Account, AccountObservation, QuarantinedRow, Website, WebsiteObservation
-from sqlalchemy import select
 
 Q = "2020Q3"
 PORTAL, DEPT = "1506230001", "1506230002"

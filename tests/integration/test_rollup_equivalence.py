@@ -12,15 +12,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+
 from govinspect.assessment import rollup
 from govinspect.scoring import load_rubric
 from govinspect.scoring.rubric import Rubric
 from govinspect.scoring.units import annual_unit_scores, unit_scores
 from govinspect.store import migrate, replace_partition, session_scope
 from govinspect.store.models import UnitScore, Verdict
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from sqlalchemy import delete, select
 
 UNITS = {"敖勒召其镇": "镇", "旗民政局": "部门", "旗教育局": "部门", "上海庙经济开发区管委会": "开发区"}
 QUARTERS = ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func, select
+
 from govinspect.assessment import rollup, unit_changes
 from govinspect.store import migrate, replace_partition, session_scope, table_counts, upsert
 from govinspect.store.models import Probe, UnitScore, Verdict
-from sqlalchemy import func, select
 
 
 def test_migrate_twice_is_harmless(store_url):

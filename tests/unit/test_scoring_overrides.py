@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from govinspect.scoring import ObservationsError, RubricError, load_rubric, score_observations
 from test_scoring_support import clean_account, clean_site, column, document
+
+from govinspect.scoring import ObservationsError, RubricError, load_rubric, score_observations
 
 
 def site_verdict(**overrides: Any) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_scoring_support import clean_account, clean_site, days_before, document
+
 from govinspect.scoring import (
     ObservationsError,
     annual_score,
@@ -16,7 +18,6 @@ from govinspect.scoring import (
     score_observations,
     unit_scores,
 )
-from test_scoring_support import clean_account, clean_site, days_before, document
 
 
 def town_verdicts(rubric: str) -> dict[str, Any]:

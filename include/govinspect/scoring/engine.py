@@ -237,7 +237,10 @@ def _probe_test(site: Website, veto: Veto, ctx: _Context, out: _Outcome, view: A
         return
     ratio = Fraction(failed, total)
     evidence = f"首页探测 {total} 次，失败 {failed} 次（{_pct(ratio)}）"
-    if ratio >= ratio_min:
+    if ratio >= ratio_min and site.probes_confirmed is not MISSING and site.probes_confirmed is not True:
+        why = "复测时监测网络本身异常" if site.probes_confirmed is False else "尚未进行复测确认"
+        out.find("veto_unconfirmed", veto.code, f"{evidence}，达到 {_pct(ratio_min)}，但{why}，暂不判定，需复测")
+    elif ratio >= ratio_min:
         out.veto(
             veto,
             float(round_half_up(ratio, 4)),

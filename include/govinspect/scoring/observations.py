@@ -295,6 +295,7 @@ class Website:
     checked: bool  # False: the crawl failed, crawled fields are not observed
     crawl_outcome: str
     probes: tuple[int, int] | _Missing  # (total, failed)
+    probes_confirmed: bool | None | _Missing  # the confirming re-probe series: ran with a healthy monitor?
     homepage_latest: date | None | _Missing
     columns: list[Column] | _Missing
     has_channel: bool | None | _Missing
@@ -360,6 +361,15 @@ def _probes(value: Any, path: str) -> tuple[int, int] | _Missing:
     if failed > total:
         raise ObservationsError(f"{path}.failed", f"{failed} failed probes out of {total} in total")
     return total, failed
+
+
+def _probes_confirmed(value: Any, path: str) -> bool | None | _Missing:
+    """``probes.confirmed`` as the pipeline writes it: True once a confirming series ran while the monitor's
+    own network was healthy, False when it ran but the monitor was down, null when none ran. A document
+    without the key (e.g. written by an inspector) asks for no confirmation."""
+    if not isinstance(value, dict) or "confirmed" not in value:
+        return MISSING
+    return _opt_bool(value["confirmed"], f"{path}.confirmed")
 
 
 def _opt_bool(value: Any, path: str) -> bool | None:
@@ -428,6 +438,7 @@ def _website(value: Any, path: str) -> Website:
         kind=kind,
         has_services=has_services,
         probes=_probes(site.get("probes"), f"{path}.probes"),
+        probes_confirmed=_probes_confirmed(site.get("probes"), f"{path}.probes"),
         homepage_latest=optional(site, "homepage_latest", path, as_date),
         columns=columns,
         has_channel=has_channel,
