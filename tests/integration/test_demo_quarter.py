@@ -39,7 +39,14 @@ def _count(url: str, model, *where) -> int:
 
 
 def test_store_rows(demo_run):
-    from govinspect.store.models import Account, AccountObservation, Finding, Verdict, WebsiteObservation, UnitScore
+    from govinspect.store.models import (
+        Account,
+        AccountObservation,
+        Finding,
+        UnitScore,
+        Verdict,
+        WebsiteObservation,
+    )
 
     url = demo_run["url"]
     assert _count(url, Account, Account.origin == "registry") == 64

@@ -10,9 +10,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+
 from govinspect.demo import DATA_DIR, build, county, load_demo_config
 from govinspect.demo.designed import HANG_HOSTS, SITE_HOSTS, outcomes
-from openpyxl import load_workbook
 
 CHECK_POINT = date(2020, 10, 15)
 SWEEP_DAY = date(2020, 10, 13)

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import feedparser
 import pytest
+
 from govinspect.demo.designed import COLUMNS, HANG, ITUNES, PORTAL, RSSHUB, XXGK, outcomes
 from govinspect.demo.farm import FarmHandle, start_farm
 

@@ -7,10 +7,11 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from govinspect.scoring import load_rubric, score_observations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_scoring_support import days_before, document
+
+from govinspect.scoring import load_rubric, score_observations
 
 RUBRICS = ["national-2019", "zhaoqing-2019", "wanzhi-2021"]
 TYPES = [

@@ -7,9 +7,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from test_scoring_support import clean_account, clean_site, document
+
 from govinspect.scoring import RubricError, load_rubric, rubric_names, score_observations
 from govinspect.scoring.rubric import BUNDLED_DIR, CONFIDENCE_TAGS, RUBRIC_PATH_ENV
-from test_scoring_support import clean_account, clean_site, document
 
 
 def write(directory: Path, name: str, text: str) -> Path:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from govinspect.scoring import score_observations
 from test_scoring_support import clean_account, clean_site, column, days_before, document
+
+from govinspect.scoring import score_observations
 
 
 def score_site(rubric: str = "national-2019", **overrides: Any) -> dict[str, Any]:

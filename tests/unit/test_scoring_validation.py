@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from govinspect.scoring import ObservationsError, score_observations
 from test_scoring_support import clean_account, clean_site, document
+
+from govinspect.scoring import ObservationsError, score_observations
 
 
 def base() -> dict[str, Any]:
