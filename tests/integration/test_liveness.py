@@ -75,7 +75,8 @@ def test_monitor_outage_is_not_the_sites_failure(store):
 def test_confirmation_series_runs_for_veto_level_sites(store, monkeypatch):
     url, profile = store
     monkeypatch.setattr(pipeline, "CONFIRM_SPACING_SECONDS", 0.0)
-    monkeypatch.setattr(pipeline, "china_now", lambda _n=iter(range(100)): datetime(2020, 10, 15, 9, 0, next(_n)))
+    seconds = iter(range(100))
+    monkeypatch.setattr(pipeline, "china_now", lambda: datetime(2020, 10, 15, 9, 0, next(seconds)))
     _week(url, failures=set(range(7)))
     assert pipeline.confirm_liveness("2020Q3", profile, url) == {"confirmed": 1}
     with session_scope(url) as s:
