@@ -23,6 +23,7 @@ demo: setup
 
 ## make test: the whole test suite (SQLite and PostgreSQL store tests, real Airflow, real HTTP)
 test: setup
+	scripts/system-deps.sh test
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 ## make airflow: Airflow standalone on http://localhost:8080 with the demo data
@@ -31,6 +32,7 @@ airflow: setup
 
 ## make test-airflow: the deployment's tests alone (real scheduler on PostgreSQL, rerun, Inspection view, compose)
 test-airflow: setup
+	scripts/system-deps.sh test
 	$(BIN)/python -m pytest -p no:cacheprovider tests/dags tests/integration/test_scheduler.py \
 		tests/integration/test_rerun.py tests/integration/test_ui.py tests/integration/test_ui_views.py
 
@@ -41,11 +43,19 @@ compose-check:
 lint: setup
 	$(BIN)/ruff check include dags plugins tests bench
 
+## make bench: every benchmark at its three sizes (installs nginx, wrk, linkchecker first: bench/setup.sh)
 bench: setup
+	bench/setup.sh
+	$(BIN)/python bench/bench_website.py
 	$(BIN)/python bench/bench_score.py
+	$(BIN)/python bench/bench_notice.py
 
+## make bench-quick: the headline figures at small sizes, one `name: value` line each (under 5 minutes)
 bench-quick: setup
-	$(BIN)/python bench/bench_score.py --quick
+	bench/setup.sh
+	$(BIN)/python bench/bench_website.py --quick
+	$(BIN)/python bench/bench_score.py
+	$(BIN)/python bench/bench_notice.py
 
 clean:
 	rm -rf $(VENV) .govinspect reports/20*
