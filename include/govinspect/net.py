@@ -175,6 +175,11 @@ class HttpClient:
         self._per_host_interval = 1.0 / per_host_rate if per_host_rate else 0.0
         self._host_next: dict[str, float] = {}
         self._host_locks: dict[str, asyncio.Lock] = {}
+        # Requests in flight are bounded here (per host, then in all), not by waiting inside aiohttp's
+        # connector: its queue of waiters is reshuffled on every released connection, which costs
+        # O(hosts) per request when a probe round or a batch of sites waits on many hosts at once.
+        self._in_flight: asyncio.Semaphore | None = None
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
         self.cache: dict[Any, Any] = {}  # results shared for the life of the client (one run): link checks, robots.txt
 
     async def _polite(self, host: str) -> None:
@@ -190,6 +195,7 @@ class HttpClient:
             await asyncio.sleep(wait)
 
     async def __aenter__(self) -> HttpClient:
+        self._in_flight = asyncio.Semaphore(self._limit)
         connector = aiohttp.TCPConnector(
             resolver=GuardedResolver(self.settings),
             limit=self._limit,
@@ -211,6 +217,8 @@ class HttpClient:
 
     def _literal_blocked(self, url: str) -> bool:
         host = urlsplit(url).hostname or ""
+        if not host[:1].isdigit() and ":" not in host:
+            return False  # a name, not an address: the resolver checks the addresses it resolves to
         try:
             ipaddress.ip_address(host)
         except ValueError:
@@ -265,7 +273,11 @@ class HttpClient:
                 result.outcome, result.detail = Outcome.BLOCKED_PRIVATE_ADDRESS, f"{parts.hostname} is an internal address"
                 return
             await self._polite(parts.hostname)
-            async with self._session.request(method, current, allow_redirects=False, headers=headers) as response:
+            host_slot = self._host_slots.get(parts.hostname) or self._host_slots.setdefault(
+                parts.hostname, asyncio.Semaphore(self._limit_per_host or self._limit))
+            async with host_slot, self._in_flight, self._session.request(
+                method, current, allow_redirects=False, headers=headers
+            ) as response:
                 result.status = response.status
                 result.final_url = str(response.url)
                 result.headers = {k.lower(): v for k, v in response.headers.items()}

@@ -25,6 +25,7 @@ from govinspect.store.models import (
     AccountObservation,
     DeadLink,
     Finding,
+    QuarantinedRow,
     StageRun,
     UnitScore,
     Verdict,
@@ -146,6 +147,17 @@ class ReportFile:
 
 
 @dataclass
+class QuarantineRow:
+    """A registry row that was not imported: file, row, column, value and why (for the inspector to correct)."""
+
+    file: str
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
 class QuarterReport:
     summary: QuarterSummary
     failing_websites: list[WebsiteRow] = field(default_factory=list)
@@ -155,6 +167,7 @@ class QuarterReport:
     units: list[UnitRow] = field(default_factory=list)
     year: str = ""
     files: list[ReportFile] = field(default_factory=list)
+    quarantined: list[QuarantineRow] = field(default_factory=list)
 
 
 def _tally(counts: dict[str, int], total: int) -> Tally:
@@ -311,6 +324,11 @@ def quarter_report(quarter: str, url: str | None = None, reports_dir: Path | Non
                    UnitScore.failed, UnitScore.unknown).where(UnitScore.period.in_([q, year]))).all()
 
         report = QuarterReport(summary=summary, year=year)
+        report.quarantined = [
+            QuarantineRow(r.source_file, r.row, r.column, r.value or "", r.reason)
+            for r in session.execute(select(QuarantinedRow).where(QuarantinedRow.quarter == q)
+                                     .order_by(QuarantinedRow.source_file, QuarantinedRow.row)).scalars()
+        ]
         for v in verdicts:
             detail = v.detail or {}
             if v.entity_type == "website" and v.verdict == "fail":

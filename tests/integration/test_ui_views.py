@@ -18,7 +18,7 @@ def test_an_empty_store_has_no_quarters(store_url):
 def test_rates_count_only_judged_entities(store_url, tmp_path):
     from govinspect import views
     from govinspect.store import session_scope
-    from govinspect.store.models import StageRun, UnitScore, Verdict
+    from govinspect.store.models import QuarantinedRow, StageRun, UnitScore, Verdict
 
     def verdict(kind: str, entity: str, result: str, detail: dict | None = None) -> Verdict:
         return Verdict(quarter="2020Q3", entity_type=kind, entity_id=entity, unit="旗民政局", unit_kind="部门",
@@ -36,6 +36,8 @@ def test_rates_count_only_judged_entities(store_url, tmp_path):
             UnitScore(period="2020", unit="旗民政局", unit_kind="部门", website_score=None, account_score=66.7,
                       score=66.7, judged=3, failed=1, unknown=1),
             StageRun(quarter="2020Q3", stage="notice", finished_at=datetime(2020, 10, 21, 8), summary={}),
+            QuarantinedRow(quarter="2020Q3", source_file="新媒体.xlsx", row=7, column="开设时间", value="2020-13-45",
+                           reason="不是日期", kind="accounts"),
         ])
     [summary] = views.list_quarters(store_url)
     assert (summary.accounts.passed, summary.accounts.failed, summary.accounts.unknown) == (2, 1, 1)
@@ -49,6 +51,7 @@ def test_rates_count_only_judged_entities(store_url, tmp_path):
     assert report.failing_websites == []
     assert [(u.unit, u.annual_score, u.quarter_score) for u in report.units] == [("旗民政局", 66.7, None)]
     assert report.year == "2020"
+    assert [(q.file, q.row, q.column, q.value) for q in report.quarantined] == [("新媒体.xlsx", 7, "开设时间", "2020-13-45")]
 
 
 def test_only_the_quarters_notice_files_are_served(tmp_path):

@@ -141,6 +141,13 @@ QUARTER = """{% extends "base.html" %}
 {% for f in group %}<tr><td>{{ f.name }}</td><td>{{ f.platform }}</td><td>{{ f.unit }}</td><td>{{ f.detail }}</td></tr>{% endfor %}
 </table>{% else %}<p class="empty">无</p>{% endfor %}
 
+<h2>报送数据退回记录 <span class="n">{{ r.quarantined|length }}</span></h2>
+{% if r.quarantined %}<table>
+<tr><th>文件</th><th class="num">行</th><th>列</th><th>值</th><th>原因</th></tr>
+{% for q in r.quarantined %}<tr><td>{{ q.file }}</td><td class="num">{{ q.row }}</td><td>{{ q.column }}</td>
+<td>{{ q.value }}</td><td>{{ q.reason }}</td></tr>{% endfor %}
+</table>{% else %}<p class="empty">无</p>{% endif %}
+
 <h2>单位得分（{{ r.year }}年度考核） <span class="n">{{ r.units|length }}</span></h2>
 {% if r.units %}<table>
 <tr><th>单位</th><th>类型</th><th class="num">本季度</th><th class="num">年度</th><th class="num">检查</th>
