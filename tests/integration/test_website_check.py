@@ -155,3 +155,14 @@ def test_detail_pages_date_an_undated_list():
     columns = {c["name"]: c for c in check.observation["columns"]}
     assert columns["通知公告"]["latest"] == "2020-10-09"
     assert columns["通知公告"]["dated_by"] == "detail"
+
+
+def test_no_column_beyond_the_design_is_judged(portal_check):
+    """Content pages (联系我们, 概况) and navigation pages (网站地图, hubs) are not columns: nothing but the
+    designed columns may come out blank or undated."""
+    check, expected = portal_check
+    designed_urls = set(expected["columns"])
+    extra = [c for c in check.observation["columns"] if c["url"] not in designed_urls]
+    assert [c["name"] for c in extra if c["items"] == 0 or c["latest"] is None] == []
+    blank = sorted(c["name"] for c in check.observation["columns"] if c["items"] == 0)
+    assert blank == sorted(c["name"] for c in expected["columns"].values() if c["state"] == "blank")

@@ -961,6 +961,9 @@ def extract_page(
         segments = split_breadcrumb(crumb)
         name = column_name or (segments[-1] if segments else "") or _name_from_title(title, meta.get("SiteName"))
         items = _list_items(reader, groups, dominant, headings, name, blank_text and not pagination)
+        if not items and not blank_text:
+            # A page with a breadcrumb but no list and no "暂无信息" is a content page (联系我们, 概况), not a blank column.
+            return finish(page_latest, [], False, False)
         column = Column(
             name=name,
             type=classify_column(name, crumb, overrides=overrides, url=url),

@@ -237,7 +237,9 @@ async def check_website(
         own = extract.columns[0]
         latest, dated_by = own.latest, "list"
         if latest is None and own.items and not extract.blank:
-            latest = await _latest_from_details(crawler, own.items)
+            latest, articles = await _read_details(crawler, own.items)
+            if not articles:
+                return  # an undated list of links to other lists (网站地图, a hub): navigation, not a column
             dated_by = "detail" if latest else "none"
         columns[_column_key(url)] = {
             "name": own.name, "type": own.type, "level": 1 if crawler.depth.get(url, 9) <= 1 else 2,
@@ -283,10 +285,18 @@ DETAIL_SAMPLE = 3
 
 async def _latest_from_details(crawler: _Crawler, items: list[Any]) -> date | None:
     """When a list shows no dates, the first articles' own publication dates decide (PubDate, 发布时间)."""
+    latest, _articles = await _read_details(crawler, items)
+    return latest
+
+
+async def _read_details(crawler: _Crawler, items: list[Any]) -> tuple[date | None, int]:
+    """The newest publication date among the first items' pages, and how many of them are articles
+    (pages that are neither lists nor hubs of further columns)."""
     urls = [i.url for i in items if i.url and _in_site(i.url, crawler.domain)][:DETAIL_SAMPLE]
-    pages = await asyncio.gather(*(crawler.page(u) for u in urls))
-    dates = [p.latest for p in pages if p is not None and p.latest and p.latest <= crawler.as_of]
-    return max(dates, default=None)
+    pages = [p for p in await asyncio.gather(*(crawler.page(u) for u in urls)) if p is not None]
+    articles = [p for p in pages if not p.is_list_page and not p.columns]
+    dates = [p.latest for p in articles if p.latest and p.latest <= crawler.as_of]
+    return max(dates, default=None), len(articles)
 
 
 async def _interaction(crawler: _Crawler, home: PageExtract) -> dict[str, Any]:
