@@ -133,6 +133,23 @@ def _classify_exception(exc: BaseException) -> tuple[Outcome, str]:
     raise exc
 
 
+class _Deadline:
+    """One fetch's time budget, started by the first request actually sent."""
+
+    def __init__(self, timeout: asyncio.Timeout, budget: float, sent: list[float]) -> None:
+        self._timeout = timeout
+        self._budget = budget
+        self._sent = sent
+
+    def start(self) -> None:
+        if not self._sent:
+            self._sent.append(time.monotonic())
+            self._timeout.reschedule(asyncio.get_running_loop().time() + self._budget)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self._sent[0] if self._sent else 0.0
+
+
 def _retry_after(result: FetchResult) -> float | None:
     """Seconds a 429 answer asks us to wait (delta-seconds form only; an HTTP date is not waited for)."""
     if result.status != 429:
@@ -195,7 +212,7 @@ class HttpClient:
             await asyncio.sleep(wait)
 
     async def __aenter__(self) -> HttpClient:
-        self._in_flight = asyncio.Semaphore(self._limit)
+        self._in_flight = asyncio.Semaphore(self._limit or 1 << 30)  # 0 means no limit, as in aiohttp
         connector = aiohttp.TCPConnector(
             resolver=GuardedResolver(self.settings),
             limit=self._limit,
@@ -245,22 +262,27 @@ class HttpClient:
         budget = self.timeout if timeout is None else timeout
         result = FetchResult(url=url, outcome=Outcome.NOT_CHECKED)
         limit = self.max_bytes if max_bytes is None else max_bytes
+        sent: list[float] = []
         try:
-            async with asyncio.timeout(budget):
-                await self._follow(url, method, limit, truncate, headers or {}, result)
+            # The deadline starts when the request is sent, not while it waits for a free slot or for
+            # the host's politeness interval: queueing behind our own requests is never the site's fault.
+            async with asyncio.timeout(None) as deadline:
+                clock = _Deadline(deadline, budget, sent)
+                await self._follow(url, method, limit, truncate, headers or {}, result, clock)
                 retry_after = _retry_after(result)
-                if retry_after is not None and time.monotonic() - started + retry_after < budget:
+                if retry_after is not None and clock.elapsed() + retry_after < budget:
                     # 429 Too Many Requests: wait as told once, within the same deadline.
                     await asyncio.sleep(retry_after)
                     result = FetchResult(url=url, outcome=Outcome.NOT_CHECKED)
-                    await self._follow(url, method, limit, truncate, headers or {}, result)
+                    await self._follow(url, method, limit, truncate, headers or {}, result, clock)
         except Exception as exc:  # noqa: BLE001 - every network failure becomes an outcome
             result.outcome, result.detail = _classify_exception(exc)
-        result.elapsed_ms = int((time.monotonic() - started) * 1000)
+        result.elapsed_ms = int((time.monotonic() - (sent[0] if sent else started)) * 1000)
         return result
 
     async def _follow(
-        self, url: str, method: str, limit: int, truncate: bool, headers: dict[str, str], result: FetchResult
+        self, url: str, method: str, limit: int, truncate: bool, headers: dict[str, str], result: FetchResult,
+        clock: _Deadline,
     ) -> None:
         seen = {url}
         current = url
@@ -274,38 +296,38 @@ class HttpClient:
                 return
             await self._polite(parts.hostname)
             host_slot = self._host_slots.get(parts.hostname) or self._host_slots.setdefault(
-                parts.hostname, asyncio.Semaphore(self._limit_per_host or self._limit))
-            async with host_slot, self._in_flight, self._session.request(
-                method, current, allow_redirects=False, headers=headers
-            ) as response:
-                result.status = response.status
-                result.final_url = str(response.url)
-                result.headers = {k.lower(): v for k, v in response.headers.items()}
-                location = response.headers.get("Location")
-                if response.status in REDIRECT_STATUSES and location:
-                    nxt = urljoin(current, location)
-                    result.redirects.append(nxt)
-                    if nxt in seen:
-                        result.outcome, result.detail = Outcome.REDIRECT_LOOP, f"redirect back to {nxt[:200]}"
-                        return
-                    seen.add(nxt)
-                    current = nxt
-                    if response.status == 303:
-                        method = "GET"
-                    continue
-                body = bytearray()
-                if method != "HEAD":
-                    async for chunk in response.content.iter_chunked(65536):
-                        body.extend(chunk)
-                        if len(body) > limit:
-                            if truncate:
-                                del body[limit:]
-                                break
-                            result.outcome, result.detail = Outcome.TOO_LARGE, f"body larger than {limit} bytes"
+                parts.hostname, asyncio.Semaphore(self._limit_per_host or self._limit or 1 << 30))
+            async with host_slot, self._in_flight:
+                clock.start()
+                async with self._session.request(method, current, allow_redirects=False, headers=headers) as response:
+                    result.status = response.status
+                    result.final_url = str(response.url)
+                    result.headers = {k.lower(): v for k, v in response.headers.items()}
+                    location = response.headers.get("Location")
+                    if response.status in REDIRECT_STATUSES and location:
+                        nxt = urljoin(current, location)
+                        result.redirects.append(nxt)
+                        if nxt in seen:
+                            result.outcome, result.detail = Outcome.REDIRECT_LOOP, f"redirect back to {nxt[:200]}"
                             return
-                result.body = bytes(body)
-                result.outcome = status_outcome(response.status)
-                return
+                        seen.add(nxt)
+                        current = nxt
+                        if response.status == 303:
+                            method = "GET"
+                        continue
+                    body = bytearray()
+                    if method != "HEAD":
+                        async for chunk in response.content.iter_chunked(65536):
+                            body.extend(chunk)
+                            if len(body) > limit:
+                                if truncate:
+                                    del body[limit:]
+                                    break
+                                result.outcome, result.detail = Outcome.TOO_LARGE, f"body larger than {limit} bytes"
+                                return
+                    result.body = bytes(body)
+                    result.outcome = status_outcome(response.status)
+                    return
         result.outcome, result.detail = Outcome.TOO_MANY_REDIRECTS, f"more than {self.max_redirects} redirects"
 
 
