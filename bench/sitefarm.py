@@ -577,7 +577,8 @@ def generate(
     """
     root = Path(root)
     hosts_dir = root / "hosts"
-    hosts_dir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(hosts_dir, ignore_errors=True)
+    hosts_dir.mkdir(parents=True)
     rng = random.Random(seed)
     specs: list[SiteSpec] = []
     for i in range(sites):
@@ -608,6 +609,11 @@ def generate(
 
 
 # --- nginx ------------------------------------------------------------------------------------------------
+
+
+def nginx_binary() -> str:
+    """nginx lives in /usr/sbin, which is not on every user's PATH."""
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin") or "nginx"
 
 
 def free_port() -> int:
@@ -687,7 +693,7 @@ http {{
     def start(self) -> Nginx:
         conf = self.dir / "nginx.conf"
         conf.write_text(self.config())
-        self.process = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(self.dir), "-e", str(self.dir / "error.log")],
+        self.process = subprocess.Popen([nginx_binary(), "-c", str(conf), "-p", str(self.dir), "-e", str(self.dir / "error.log")],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
