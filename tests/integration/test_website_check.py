@@ -94,7 +94,8 @@ def _undated_site() -> tuple:
 
     from aiohttp import web
 
-    home = ('<html><head><title>测试县人民政府</title></head><body><div class="nav"><a href="/">首页</a>'
+    home = ('<html><head><title>测试县人民政府</title><link rel="stylesheet" href="/css/main.css"></head>'
+            '<body><img src="/images/banner-missing.png" alt="banner"><div class="nav"><a href="/">首页</a>'
             '<a href="/zwgk/tzgg/index.html">通知公告</a></div>'
             '<div class="box"><h3><a href="/zwgk/tzgg/index.html">通知公告</a></h3><ul>'
             '<li><a href="/zwgk/tzgg/a1.html">关于开展秋季防火检查的通知</a></li>'
@@ -108,7 +109,7 @@ def _undated_site() -> tuple:
         return (f'<html><head><meta name="PubDate" content="{day} 09:30"><title>文章</title></head>'
                 f'<body><div class="info">发布时间：{day}</div><p>正文</p></body></html>')
 
-    routes = {"/": home, "/zwgk/tzgg/index.html": listing, "/zwgk/tzgg/a1.html": article("2020-10-09"),
+    routes = {"/": home, "/css/main.css": "body{}", "/zwgk/tzgg/index.html": listing, "/zwgk/tzgg/a1.html": article("2020-10-09"),
               "/zwgk/tzgg/a2.html": article("2020-09-30")}
 
     async def handler(request):
@@ -155,6 +156,9 @@ def test_detail_pages_date_an_undated_list():
     columns = {c["name"]: c for c in check.observation["columns"]}
     assert columns["通知公告"]["latest"] == "2020-10-09"
     assert columns["通知公告"]["dated_by"] == "detail"
+    # what the page loads is checked too: the missing banner image is a dead link on the homepage
+    dead = {(d["url"], d["anchor"], d["on_homepage"]) for d in check.dead_links}
+    assert dead == {("http://www.test.gov.cn/images/banner-missing.png", "[图片]", True)}
 
 
 def test_no_column_beyond_the_design_is_judged(portal_check):

@@ -61,7 +61,8 @@ class PageExtract:
     future_dates: list[date]  # dates after as_of shown on the page: a V1(e) risk, never an update
     consult_links: list[tuple[str, str]]  # (name, url) of 信箱 / 留言 / 咨询 channels, without 信访 / 举报
     is_list_page: bool
-    blank: bool  # a column list page with no items (暂无信息)
+    blank: bool
+    assets: list[tuple[str, str]] = field(default_factory=list)  # (absolute url, kind): images, stylesheets, scripts, frames  # a column list page with no items (暂无信息)
 
 
 # Page tags of the 网页设计规范 (国办发〔2017〕47号), kept with their canonical spelling.
@@ -345,6 +346,19 @@ class _Reader:
             if target not in seen or (not seen[target] and text):
                 seen[target] = text
         return list(seen.items())
+
+    def assets(self) -> list[tuple[str, str]]:
+        """What the page loads besides its links — images, stylesheets, scripts, frames — for the link check."""
+        found: dict[str, str] = {}
+        for selector, attribute, kind in (("img[src]", "src", "image"), ("link[href]", "href", "stylesheet"),
+                                          ("script[src]", "src", "script"), ("iframe[src]", "src", "frame")):
+            for node in self.tree.css(selector):
+                if kind == "stylesheet" and "stylesheet" not in (node.attrs.get("rel") or "").lower():
+                    continue
+                target = self.resolve(node.attrs.get(attribute))
+                if target is not None and target not in found:
+                    found[target] = kind
+        return list(found.items())
 
     def nav(self) -> list[tuple[str, str]]:
         """Navigation links (首页 / 政务公开 / 互动交流 …): the nav region, else the first menu-like list."""
@@ -897,6 +911,7 @@ def extract_page(
     meta = reader.meta
     title = reader.title()
     links = reader.links()
+    assets = reader.assets()
     nav = reader.nav()
     crumb = reader.breadcrumb()
     reader.strip_regions()
@@ -935,6 +950,7 @@ def extract_page(
         return PageExtract(
             url=url, encoding=encoding, title=title, latest=latest, links=links, columns=columns, nav=nav,
             meta=meta, future_dates=sorted(future), consult_links=consult, is_list_page=is_list, blank=blank,
+            assets=assets,
         )
 
     own = pub_meta or (labelled[0] if is_detail and labelled else None)

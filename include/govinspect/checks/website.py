@@ -336,12 +336,16 @@ def _unanswered_ages(html: str, as_of: date) -> list[int]:
 
 
 async def _dead_links(crawler: _Crawler, homepage: str) -> list[dict[str, Any]]:
-    """Check every link seen on the fetched pages once; report each dead one with its referrer."""
+    """Check every link seen on the fetched pages once — pages, attachments, external sites, and the
+    images, stylesheets, scripts and frames the pages load; report each dead one with its referrer."""
     references: dict[str, list[tuple[str, str, bool]]] = {}
+    asset_words = {"image": "图片", "stylesheet": "样式表", "script": "脚本", "frame": "内嵌页面"}
     for page_url, extract in crawler.extracts.items():
         on_home = page_url == urldefrag(homepage)[0]
         for link, anchor in extract.links:
             references.setdefault(link, []).append((page_url, anchor, on_home))
+        for asset, kind in extract.assets:
+            references.setdefault(asset, []).append((page_url, f"[{asset_words.get(kind, kind)}]", on_home))
     results: dict[str, LinkResult] = {}
     for url, fetched in crawler.pages.items():
         results[url] = LinkResult(url, str(fetched.outcome), fetched.status)
