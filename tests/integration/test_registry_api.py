@@ -110,6 +110,12 @@ def _paged(seen: Seen, _n: int) -> Reply:
     return Reply(body={"code": 0, "data": {"total": len(RECORDS), "records": RECORDS[(page - 1) * size: page * size]}})
 
 
+@pytest.fixture(autouse=True)
+def loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test server is on loopback, which the client refuses unless the operator allows it."""
+    monkeypatch.setenv("GOVINSPECT_ALLOW_NETWORKS", "127.0.0.0/8")
+
+
 @pytest.fixture
 def sleeps() -> Iterator[list[float]]:
     yield []

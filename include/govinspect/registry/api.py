@@ -9,12 +9,19 @@ a missing resource fails at once.
 Pages are read until a page comes back shorter than the page size, the stated total is reached,
 or the answer's ``next`` link (same origin only) runs out. Records are validated by the same
 schema as the export files, so a bad record is quarantined like a bad row.
+
+Like every fetch of govinspect (:mod:`govinspect.net`), the client connects to no private,
+loopback or link-local address unless ``GOVINSPECT_ALLOW_NETWORKS`` allows it: the addresses a
+name resolves to are checked on each connection, redirects included, and the connection is made
+to the address that was checked.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +32,14 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.util.connection import allowed_gai_family, create_connection
 
+from govinspect.config import NetSettings
+from govinspect.net import address_blocked
 from govinspect.registry.parse import ParsedSource, parse_records
 from govinspect.registry.readers import RegistryFileError
 from govinspect.registry.schema import KINDS_BY_NAME
@@ -36,10 +50,68 @@ RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 MAX_BODY_BYTES = 50 * 1024 * 1024
 MAX_RETRY_AFTER = 120.0
 USER_AGENT = "govinspect registry client"
+_CERTIFICATE_REFUSED = re.compile(r"certificate verify failed: ([^()'\"]+)", re.IGNORECASE)
 
 
 class RegistryApiError(RegistryFileError):
     """The registry API could not be read: the source is unusable and nothing of it is written."""
+
+
+class _InternalAddress(Exception):  # noqa: N818 - not an OSError, so that urllib3 and requests pass it on unwrapped
+    """The API's host resolved only to addresses the operator has not allowed."""
+
+
+class _GuardedConnection(HTTPConnection):
+    """Connects only to an allowed address of the host, checked after DNS resolution."""
+
+    def _new_conn(self) -> socket.socket:
+        host = self._dns_host.strip("[]")
+        try:
+            found = socket.getaddrinfo(host, self.port, allowed_gai_family(), socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise NameResolutionError(self.host, self, exc) from exc
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+        allow = NetSettings.from_env().allow_networks
+        allowed = [a for a in addresses if not address_blocked(a, allow)]
+        if not allowed:
+            raise _InternalAddress(f"{self.host} is an internal address ({', '.join(addresses)}); allow its network "
+                                   "with GOVINSPECT_ALLOW_NETWORKS to read a registry API there")
+        last: OSError | None = None
+        for address in allowed:
+            try:
+                return create_connection((address, self.port), self.timeout, source_address=self.source_address,
+                                         socket_options=self.socket_options)
+            except TimeoutError as exc:
+                raise ConnectTimeoutError(self, f"Connection to {self.host} timed out") from exc
+            except OSError as exc:
+                last = exc
+        raise NewConnectionError(self, f"Failed to establish a new connection: {last}")
+
+
+class _GuardedHTTPSConnection(_GuardedConnection, HTTPSConnection):
+    """TLS over the guarded connection; the certificate is still checked against the host name."""
+
+
+class _GuardedPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class _GuardedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedPool, "https": _GuardedHTTPSPool}
+
+
+def guarded_session(session: requests.Session | None = None) -> requests.Session:
+    """A session (a new one, or the one given) whose connections refuse internal addresses."""
+    session = session or requests.Session()
+    session.mount("http://", _GuardedAdapter())
+    session.mount("https://", _GuardedAdapter())
+    return session
 
 
 @dataclass(frozen=True)
@@ -208,6 +280,13 @@ class _Client:
                         last = f"HTTP {status}"
                     else:
                         return _json(url, response, self._read(response, deadline, url))
+            except _InternalAddress as exc:
+                raise RegistryApiError(url, str(exc)) from None
+            except requests.exceptions.SSLError as exc:
+                refused = _CERTIFICATE_REFUSED.search(str(exc))
+                if refused:  # a certificate does not heal in a few seconds: not retried
+                    raise RegistryApiError(url, f"TLS certificate refused ({refused.group(1).strip()})") from None
+                last = "TLS handshake failed"
             except requests.Timeout as exc:
                 last = f"timeout ({exc})"
             except requests.ConnectionError as exc:
@@ -233,7 +312,7 @@ def fetch_resource(source: ApiSource, kind: str, *, session: requests.Session | 
     """Every record of one resource, page by page. Raises :class:`RegistryApiError` when it cannot be read."""
     url = source.resource_url(kind)
     own = session is None
-    client = _Client(source, session or requests.Session(), sleep)
+    client = _Client(source, guarded_session(session), sleep)
     origin = urlsplit(url)[:2]
     records: list[dict[str, Any]] = []
     digest = hashlib.sha256()

@@ -220,7 +220,10 @@ def parse_records(records: list[Mapping[str, Any]], kind: FileKind, source: str,
                 keys.append(key)
     sheet = Sheet(Path(source), kind.label, 0, [clean_header(k) for k in keys], keys,
                   [(i, [r.get(k) for k in keys]) for i, r in enumerate(records, start=1)])
-    table = parse_table(sheet, kind, source, as_of)
+    try:
+        table = parse_table(sheet, kind, source, as_of)
+    except RegistryFileError as exc:  # named by the sheet's stand-in path, which folds "//": name the source
+        raise RegistryFileError(source, exc.message) from None
     if table.rows and not table.records:
         reasons = "; ".join(f"record {r.row} {r.column}: {r.reason}" for r in table.rejected[:3])
         raise RegistryFileError(source, f"none of the {table.rows} records could be read ({reasons} …)")

@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,10 @@ from typing import Any
 
 MAX_FILE_BYTES = 200 * 1024 * 1024  # far above any county or province export
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024  # a workbook inflating beyond this is a zip bomb, not an export
+# Cells a table may span (rows × columns), and cells merged or spanned ranges may cover: a province's
+# export of 6,000 accounts is about 100,000 cells. Beyond these a reader would build every cell in memory.
+MAX_SHEET_CELLS = 2_000_000
+MAX_MERGED_CELLS = 200_000
 HEADER_SCAN_ROWS = 30
 CSV_FIELD_LIMIT = 1024 * 1024
 
@@ -120,6 +125,32 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]{1,40})"')
+_SHEET_LIMITS = (16384, 1048576)  # columns, rows: a whole-column or whole-row range spans all of them
+
+
+def _merged_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Cells covered by the merged ranges of one part, read as a stream: openpyxl makes an object
+    for every merged cell while loading, so a range over a whole sheet must be refused before."""
+    from openpyxl.utils.cell import range_boundaries
+
+    total, tail = 0, b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            data, end = tail + chunk, 0
+            for match in _MERGE_REF.finditer(data):
+                end = match.end()
+                try:
+                    min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode("ascii"))
+                except (ValueError, TypeError, UnicodeDecodeError):
+                    continue  # not a range: openpyxl refuses it while loading
+                cols = abs((max_col or _SHEET_LIMITS[0]) - (min_col or 1)) + 1
+                rows = abs((max_row or _SHEET_LIMITS[1]) - (min_row or 1)) + 1
+                total += cols * rows
+            tail = data[max(end, len(data) - 512):]
+    return total
+
+
 def _zip_kind(path: Path) -> str:
     """``xlsx`` for a workbook; otherwise what else the zip holds, for the message."""
     try:
@@ -127,10 +158,17 @@ def _zip_kind(path: Path) -> str:
             names = set(archive.namelist())
             inflated = sum(info.file_size for info in archive.infolist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+            merged = 0
+            if "xl/workbook.xml" in names and inflated <= MAX_UNZIPPED_BYTES:
+                merged = sum(_merged_cells(archive, info) for info in archive.infolist()
+                             if info.filename.lower().endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error, RuntimeError, NotImplementedError) as exc:
         raise RegistryFileError(path, f"a damaged or incompletely downloaded workbook ({exc})") from exc
     if inflated > MAX_UNZIPPED_BYTES:
         raise RegistryFileError(path, f"the workbook would inflate to {inflated // 2**20} MB; refused")
+    if merged > MAX_MERGED_CELLS:
+        raise RegistryFileError(path, f"its merged cells cover {merged:,} cells; refused (an export merges a few "
+                                      "title cells, not whole sheets)")
     if "xl/workbook.xml" in names:
         return "xlsx"
     if b"opendocument.spreadsheet" in mimetype:
@@ -157,12 +195,19 @@ def read_xlsx(path: Path, known: set[str]) -> tuple[list[Sheet], list[str]]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=False, data_only=False)
+        # From an open file, not a path: openpyxl refuses a path by its suffix, and a workbook
+        # saved as 导出.xls or renamed .csv is still a workbook (the content decides, see sniff).
+        with path.open("rb") as handle:
+            workbook = load_workbook(handle, read_only=False, data_only=False)
     except Exception as exc:  # noqa: BLE001 - whatever openpyxl trips on, the file is unusable
         raise RegistryFileError(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from exc
     sheets, skipped = [], []
     try:
         for worksheet in workbook.worksheets:
+            if worksheet.max_row * worksheet.max_column > MAX_SHEET_CELLS:
+                raise RegistryFileError(path, f"sheet {worksheet.title!r} spans {worksheet.max_row:,} rows × "
+                                              f"{worksheet.max_column:,} columns; refused (a stray cell far below "
+                                              "or beside the table?)")
             merged: dict[tuple[int, int], Any] = {}
             for block in worksheet.merged_cells.ranges:
                 top_left = worksheet.cell(block.min_row, block.min_col).value
@@ -256,6 +301,7 @@ def read_html_tables(path: Path, data: bytes, known: set[str]) -> tuple[list[She
     sheets, skipped = [], []
     for number, table in enumerate(tree.css("table"), start=1):
         grid: dict[tuple[int, int], str] = {}
+        spanned = 0
         rows = table.css("tr")
         for r, tr in enumerate(rows):
             c = 0
@@ -265,6 +311,12 @@ def read_html_tables(path: Path, data: bytes, known: set[str]) -> tuple[list[She
                 value = td.text(separator=" ", strip=True)
                 span_r = _span(td.attributes.get("rowspan"))
                 span_c = _span(td.attributes.get("colspan"))
+                spanned += span_r * span_c - 1
+                if spanned > MAX_MERGED_CELLS:
+                    raise RegistryFileError(path, f"table {number}: its rowspan and colspan cover more than "
+                                                  f"{MAX_MERGED_CELLS:,} cells; refused")
+                if len(grid) >= MAX_SHEET_CELLS:
+                    raise RegistryFileError(path, f"table {number} has more than {MAX_SHEET_CELLS:,} cells; refused")
                 for dr in range(span_r):
                     for dc in range(span_c):
                         grid[(r + dr, c + dc)] = value
