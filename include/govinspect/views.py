@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from govinspect import config
 from govinspect.quarter import Quarter
 from govinspect.registry.platforms import platform_label
-from govinspect.registry.reconcile import KIND_LABELS
+from govinspect.registry.reconcile import KIND_LABELS, finding_text
 from govinspect.store import session_scope
 from govinspect.store.models import (
     Account,
@@ -259,19 +259,9 @@ def _posts(evidence: dict[str, Any]) -> list[Post]:
 
 def _finding_detail(kind: str, d: dict[str, Any]) -> str:
     """The facts behind a reconciliation finding, in the inspectors' words."""
-    if kind == "personal_subject":
-        return f"认证主体为“{d.get('sponsor')}”"
-    if kind == "reform_not_updated":
-        successor = f"，应变更为{d['successor']}" if d.get("successor") else ""
-        return f"主体“{d.get('old_unit')}”已于机构改革中{d.get('status', '调整')}{successor}"
-    if kind == "late_filing":
-        return f"{d.get('opened_on')}开设，{d.get('filed_on')}备案，间隔{d.get('days')}天（规定{d.get('limit_days')}日内）"
-    if kind == "closed_but_posting":
-        return f"报送状态为{d.get('status')}，但{d.get('last_post')}仍有发布"
-    if kind == "registered_gone":
-        return "报送状态为正常运行，但平台上已查无此账号"
-    if kind == "consolidation":
-        return f"同一平台开设{d.get('count')}个账号：{'、'.join(d.get('accounts', []))}"
+    said = finding_text(kind, d)
+    if said:
+        return said
     parts = []
     if d.get("sponsor"):
         parts.append(f"认证主体：{d['sponsor']}")

@@ -18,7 +18,7 @@ from govinspect.notice.model import Count, NoticeData, Problem, ProblemGroup, Ta
 from govinspect.profile import Profile, ProfileError
 from govinspect.quarter import Quarter
 from govinspect.registry.platforms import PLATFORMS, platform_label
-from govinspect.registry.reconcile import KIND_LABELS
+from govinspect.registry.reconcile import KIND_LABELS, finding_text
 from govinspect.registry.snapshot import registry_diff
 from govinspect.store import session_scope
 from govinspect.store.models import (
@@ -528,7 +528,7 @@ def _account_problems(registered: list[Account], verdicts: dict, seen: dict[tupl
             d = f.detail
             if d.get("entity_type") == "website":
                 continue
-            group.items.append(Problem(_account_name(d), f.unit or d.get("sponsor") or "", _finding_text(kind, d), kind))
+            group.items.append(Problem(_account_name(d), f.unit or d.get("sponsor") or "", finding_text(kind, d), kind))
         groups.append(group)
     groups.append(_quarantine_group(quarantine, quarantine_annex))
     return groups
@@ -543,7 +543,7 @@ def _website_filing_group(by_finding: dict[str, list[Finding]]) -> ProblemGroup:
             if d.get("entity_type") != "website":
                 continue
             group.items.append(Problem(d.get("name") or f.subject, f.unit or d.get("sponsor") or "",
-                                       f"{KIND_LABELS[kind]}{'：' + _finding_text(kind, d) if _finding_text(kind, d) else ''}",
+                                       f"{KIND_LABELS[kind]}{'：' + finding_text(kind, d) if finding_text(kind, d) else ''}",
                                        kind))
     return group
 
@@ -580,32 +580,6 @@ def _quarantine_group(rows: list[QuarantinedRow], annex: int | None) -> ProblemG
         items.append(Problem(source, "", "、".join(described), "quarantine"))
     note = f"共{len(rows)}条记录未导入，未参与本次检查，请报送单位核实后更正，详见附件{annex}。" if rows and annex else ""
     return ProblemGroup("报送数据导入时被退回的记录", items, note=note)
-
-
-def _finding_text(kind: str, d: dict[str, Any]) -> str:
-    if kind == "personal_subject":
-        return f"认证主体为“{d.get('sponsor')}”"
-    if kind == "reform_not_updated":
-        successor = f"，应变更为{d['successor']}" if d.get("successor") else ""
-        return f"主体“{d.get('old_unit')}”已于机构改革中{d.get('status', '调整')}{successor}"
-    if kind == "late_filing":
-        return f"{d.get('opened_on')}开设，{d.get('filed_on')}备案，间隔{d.get('days')}天（规定{d.get('limit_days')}日内）"
-    if kind == "closed_but_posting":
-        return f"报送状态为{d.get('status')}，但{d.get('last_post')}仍有发布"
-    if kind == "registered_gone":
-        return "报送状态为正常运行，但平台上已查无此账号"
-    if kind == "late_closure_filing":
-        return f"{d.get('closed_on')}关停注销，{d.get('filed_on')}报备，间隔{d.get('days')}天（规定{d.get('limit_days')}日内）"
-    if kind == "unit_not_in_directory":
-        return f"主办单位“{d.get('sponsor') or ''}”不在单位名录中，请核实"
-    if kind == "website_reform_not_updated":
-        successor = f"，应变更为{d['successor']}" if d.get("successor") else ""
-        return f"主办单位“{d.get('old_unit') or d.get('sponsor')}”已于机构改革中调整{successor}"
-    if kind == "website_gone":
-        return "首页在检查期内始终无法访问"
-    if kind == "consolidation":
-        return f"同一平台开设{d.get('count')}个账号：{'、'.join(d.get('accounts', []))}"
-    return d.get("note") or ""
 
 
 def _unregistered_task(d: dict[str, Any], values: Mapping[str, str]) -> str:

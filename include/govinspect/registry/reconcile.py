@@ -247,3 +247,30 @@ def reconcile(
         if directory and directory.match(site.get("sponsor")) is None:
             found.website("unit_not_in_directory", site)
     return found.items
+
+
+def finding_text(kind: str, d: dict[str, Any]) -> str:
+    """The facts behind a finding in the inspectors' words (notice and Inspection view alike); "" when none."""
+    if kind == "personal_subject":
+        return f"认证主体为“{d.get('sponsor')}”"
+    if kind == "reform_not_updated":
+        successor = f"，应变更为{d['successor']}" if d.get("successor") else ""
+        return f"主体“{d.get('old_unit')}”已于机构改革中{d.get('status', '调整')}{successor}"
+    if kind == "late_filing":
+        return f"{d.get('opened_on')}开设，{d.get('filed_on')}备案，间隔{d.get('days')}天（规定{d.get('limit_days')}日内）"
+    if kind == "closed_but_posting":
+        return f"报送状态为{d.get('status')}，但{d.get('last_post')}仍有发布"
+    if kind == "registered_gone":
+        return "报送状态为正常运行，但平台上已查无此账号"
+    if kind == "late_closure_filing":
+        return f"{d.get('closed_on')}关停注销，{d.get('filed_on')}报备，间隔{d.get('days')}天（规定{d.get('limit_days')}日内）"
+    if kind == "unit_not_in_directory":
+        return f"主办单位“{d.get('sponsor') or ''}”不在单位名录中，请核实"
+    if kind == "website_reform_not_updated":
+        successor = f"，应变更为{d['successor']}" if d.get("successor") else ""
+        return f"主办单位“{d.get('old_unit') or d.get('sponsor')}”已于机构改革中调整{successor}"
+    if kind == "website_gone":
+        return "首页在检查期内始终无法访问"
+    if kind == "consolidation":
+        return f"同一平台开设{d.get('count')}个账号：{'、'.join(d.get('accounts', []))}"
+    return ""
