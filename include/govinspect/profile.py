@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,16 @@ class Profile:
         kinds = sorted(self.registry, key=lambda k: order.index(k) if k in order else len(order))
         return [self.path.parent / f.format(quarter=quarter) for kind in kinds for f in self.registry[kind]]
 
-    def check_point_for(self, quarter: Quarter) -> date:
-        return self.check_point.get(str(quarter)) or quarter.default_check_point()
+    def check_point_for(self, quarter: Quarter, today: date | None = None) -> date:
+        """The day the quarter's checks look back from: the profile's date for that quarter, else the
+        15th of the following month — or the day of the run when that day is still to come (a scheduled
+        run on the 1st checks the sites as they are that day, not as of a date in the future)."""
+        configured = self.check_point.get(str(quarter))
+        if configured:
+            return configured
+        today = today or datetime.now(timezone(timedelta(hours=8))).date()
+        default = quarter.default_check_point()
+        return min(default, today) if today > quarter.end else default
 
     def notice_date_for(self, quarter: Quarter) -> date:
         return self.notice_date.get(str(quarter)) or self.check_point_for(quarter)

@@ -24,3 +24,14 @@ def test_bounds_and_neighbours():
     assert Quarter(2020, 3).default_check_point() == date(2020, 10, 15)
     assert Quarter(2020, 3).label_zh == "2020年第三季度"
     assert Quarter.containing(date(2020, 8, 31)) == Quarter(2020, 3)
+
+
+def test_default_check_point_is_never_in_the_future(tmp_path):
+    from govinspect.profile import Profile
+
+    profile = Profile(path=tmp_path / "p.toml", county="旗", region_code="", issuer="局", addressees="各单位")
+    q = Quarter(2020, 3)
+    assert profile.check_point_for(q, today=date(2020, 10, 1)) == date(2020, 10, 1)
+    assert profile.check_point_for(q, today=date(2021, 3, 1)) == date(2020, 10, 15)
+    profile.check_point["2020Q3"] = date(2020, 10, 13)
+    assert profile.check_point_for(q, today=date(2020, 10, 1)) == date(2020, 10, 13)
