@@ -15,6 +15,8 @@ export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS:-admin:admin}"
 mkdir -p "$AIRFLOW_HOME"
+# airflow standalone starts its components as `airflow ...`: the venv must come first on PATH.
+export PATH="$root/.venv/bin:$PATH"
 # The pools must exist before a check batch can be scheduled (see include/govinspect_airflow/pools.py).
 .venv/bin/airflow db migrate >/dev/null
 .venv/bin/python -m govinspect_airflow.pools "$AIRFLOW_HOME/govinspect-pools.json"
