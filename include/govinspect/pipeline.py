@@ -9,7 +9,7 @@ import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from govinspect.newmedia.adapters import (
     check_accounts,
 )
 from govinspect.profile import Profile, load_profile
-from govinspect.quarter import Quarter
+from govinspect.quarter import CHINA, Quarter
 from govinspect.registry.api import ApiSource
 from govinspect.registry.load import LoadReport
 from govinspect.registry.reconcile import ReconcileRules, reconcile
@@ -175,7 +175,6 @@ def _offset(site_code: str) -> int:
     return int(hashlib.sha1(site_code.encode()).hexdigest()[:6], 16)
 
 
-CHINA = timezone(timedelta(hours=8))
 CONFIRM_PROBES = 5
 CONFIRM_SPACING_SECONDS = 3.0
 CONTROL_PREFIX = "_ctl:"

@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from govinspect.checks.columns import COLUMN_TYPES
-from govinspect.quarter import Quarter
+from govinspect.quarter import CHINA, Quarter
 
 
 class ProfileError(ValueError):
@@ -41,12 +41,6 @@ class Profile:
     # ([columns."1506230001"] 旗长信箱 = "consult"), which beats the keyword guess (spec §7.1).
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def registry_files(self, quarter: Quarter) -> list[Path]:
-        """The export files of a quarter (``{quarter}`` in a path is replaced by e.g. 2020Q3)."""
-        order = ["units", "websites", "accounts", "sweep", "manual"]
-        kinds = sorted(self.registry, key=lambda k: order.index(k) if k in order else len(order))
-        return [self.path.parent / f.format(quarter=quarter) for kind in kinds for f in self.registry[kind]]
-
     def check_point_for(self, quarter: Quarter, today: date | None = None) -> date:
         """The day the quarter's checks look back from: the profile's date for that quarter, else the
         15th of the following month — or the day of the run when that day is still to come (a scheduled
@@ -54,7 +48,7 @@ class Profile:
         configured = self.check_point.get(str(quarter))
         if configured:
             return configured
-        today = today or datetime.now(timezone(timedelta(hours=8))).date()
+        today = today or datetime.now(CHINA).date()
         default = quarter.default_check_point()
         return min(default, today) if today > quarter.end else default
 

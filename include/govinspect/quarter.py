@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
+
+CHINA = timezone(timedelta(hours=8))  # China Standard Time: the day boundaries of the rules
 
 _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[Qq-]?\s*([1-4])\s*$")
 

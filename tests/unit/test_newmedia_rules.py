@@ -16,7 +16,6 @@ from govinspect.newmedia.adapters import AccountResult, apply_manual
 from govinspect.newmedia.fetch import RateLimiter, RetryPolicy, SourceFetcher, redact
 from govinspect.newmedia.manual import ManualRecord
 from govinspect.newmedia.model import (
-    CHINA,
     AccountState,
     AccountTarget,
     Freshness,
@@ -34,6 +33,7 @@ from govinspect.newmedia.screening import (
 )
 from govinspect.newmedia.settings import SourceCredentials, SourceSettings, SourceSettingsError
 from govinspect.newmedia.timestamps import parse_timestamp
+from govinspect.quarter import CHINA
 
 LISTS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds" / "screening"
 CHECK_POINT = date(2020, 10, 15)

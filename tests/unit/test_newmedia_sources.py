@@ -20,9 +20,10 @@ from govinspect.newmedia.adapters import CheckContext, check_account
 from govinspect.newmedia.appstore import AppStoreAdapter
 from govinspect.newmedia.feeds import FeedAdapter, RSSHubAdapter, parse_feed, rsshub_error
 from govinspect.newmedia.fetch import RetryPolicy
-from govinspect.newmedia.model import CHINA, AccountState, AccountTarget, Freshness, last_post_of
+from govinspect.newmedia.model import AccountState, AccountTarget, Freshness, last_post_of
 from govinspect.newmedia.settings import SourceCredentials, SourceSettings
 from govinspect.newmedia.weibo import WeiboAdapter, posts_of
+from govinspect.quarter import CHINA
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 CHECK_POINT = date(2020, 10, 15)

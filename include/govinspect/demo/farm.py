@@ -31,8 +31,9 @@ from typing import Any
 from aiohttp import web
 
 from govinspect.demo.designed import HANG_HOSTS, ITUNES, OUTCOMES, PORTAL, RSSHUB, SITE_HOSTS, XXGK, outcomes
-from govinspect.demo.feeds import CHINA, itunes_reply, rss_reply
+from govinspect.demo.feeds import itunes_reply, rss_reply
 from govinspect.demo.site import Site
+from govinspect.quarter import CHINA
 
 __all__ = ["OUTCOMES", "FarmHandle", "main", "outcomes", "start_farm"]
 

@@ -14,15 +14,15 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from urllib.parse import unquote
 
 from govinspect.demo import county
 from govinspect.demo.designed import SLOW_SECONDS
+from govinspect.quarter import CHINA
 
-CHINA = timezone(timedelta(hours=8))
 FEED_ITEMS = 10
 
 

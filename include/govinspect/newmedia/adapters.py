@@ -27,7 +27,6 @@ from govinspect.newmedia.feeds import FeedAdapter, RSSHubAdapter
 from govinspect.newmedia.fetch import RateLimiter, SourceFetcher
 from govinspect.newmedia.manual import ManualRecord, manual_reason
 from govinspect.newmedia.model import (
-    CHINA,
     NM2_WINDOW_DAYS,
     AccountState,
     AccountTarget,
@@ -41,6 +40,7 @@ from govinspect.newmedia.model import (
 from govinspect.newmedia.screening import PostFinding, screen_posts
 from govinspect.newmedia.settings import MANUAL_ONLY, SourceCredentials, SourceSettings
 from govinspect.newmedia.weibo import WeiboAdapter
+from govinspect.quarter import CHINA
 
 __all__ = [
     "ADAPTERS", "AccountResult", "AccountTarget", "Adapter", "CheckContext", "ManualRecord", "SourceCredentials",

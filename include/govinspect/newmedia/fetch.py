@@ -27,7 +27,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from govinspect.checks.outcomes import Outcome
 from govinspect.net import FetchResult, HttpClient
-from govinspect.newmedia.model import CHINA, Fetch
+from govinspect.newmedia.model import Fetch
+from govinspect.quarter import CHINA
 
 TRANSIENT = frozenset({Outcome.TIMEOUT, Outcome.CONNECT_ERROR, Outcome.PROTOCOL_ERROR, Outcome.HTTP_5XX})
 THROTTLED = frozenset({429, 418})  # 418: Weibo's "too many requests"

@@ -8,11 +8,10 @@ An unknown account is listed for manual evidence (人工核查); it is never sco
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-CHINA = timezone(timedelta(hours=8))
 NM2_WINDOW_DAYS = 14  # 内容不更新: no post in the two weeks before the check point
 
 

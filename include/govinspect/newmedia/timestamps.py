@@ -15,7 +15,7 @@ import re
 from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from govinspect.newmedia.model import CHINA
+from govinspect.quarter import CHINA
 
 __all__ = ["parse_timestamp"]
 

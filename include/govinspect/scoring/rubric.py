@@ -19,24 +19,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from govinspect.checks.columns import COLUMN_TYPES
+
 BUNDLED_DIR = Path(__file__).resolve().parent / "rubrics"
 RUBRIC_PATH_ENV = "GOVINSPECT_RUBRIC_PATH"
 DEFAULT_RUBRIC = "national-2019"
 FORMAT_VERSION = 1
 
 CONFIDENCE_TAGS = ("C3+", "C2", "S", "I", "U")
-COLUMN_TYPES = (
-    "dynamic",
-    "notice",
-    "policy",
-    "personnel",
-    "planning",
-    "interpretation",
-    "interview",
-    "consult",
-    "survey",
-    "other",
-)
 WEBSITE_KINDS = ("portal", "department")
 ENTITIES = ("websites", "accounts")
 
