@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -284,3 +285,40 @@ def test_registry_api_inside_an_allowed_network(servers: Servers, monkeypatch: p
     with pytest.raises(RegistryApiError, match="not JSON"):  # reached: the internal server answers HTML
         fetch_resource(_api(f"http://intranet.example.gov.cn:{servers.internal_port}/api/v1"), "accounts")
     assert servers.internal_hits and servers.internal_hits[0].startswith("/api/v1/accounts?page=1")
+
+
+def test_registry_api_ignores_proxy_settings(servers: Servers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A proxy from the environment would connect to the internal address itself, past the check."""
+    proxy = socket.create_server(("127.0.0.1", 0))
+    proxy.settimeout(0.1)
+    seen: list[bytes] = []
+    stop = threading.Event()
+
+    def answer() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = proxy.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                seen.append(conn.recv(4096))
+                conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n'
+                             b'Connection: close\r\n\r\n[]')
+
+    worker = threading.Thread(target=answer, daemon=True)
+    worker.start()
+    address = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, address)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    try:
+        with pytest.raises(RegistryApiError, match="is an internal address"):
+            fetch_resource(_api(f"http://intranet.example.gov.cn:{servers.internal_port}/api/v1"), "accounts",
+                           sleep=lambda _s: None)
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+        proxy.close()
+    assert seen == []
+    assert servers.internal_hits == []

@@ -107,8 +107,15 @@ class _GuardedAdapter(HTTPAdapter):
 
 
 def guarded_session(session: requests.Session | None = None) -> requests.Session:
-    """A session (a new one, or the one given) whose connections refuse internal addresses."""
+    """A session (a new one, or the one given) whose connections refuse internal addresses.
+
+    Proxies are not used, whether from ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``, ``.netrc`` or
+    the session: a proxy would open the connection itself, past the address check. The website
+    and account checks (aiohttp) ignore those variables too.
+    """
     session = session or requests.Session()
+    session.trust_env = False
+    session.proxies.clear()
     session.mount("http://", _GuardedAdapter())
     session.mount("https://", _GuardedAdapter())
     return session
