@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from govinspect import config
+from govinspect.assessment.rollup import unit_changes
 from govinspect.quarter import Quarter
 from govinspect.registry.platforms import platform_label
 from govinspect.registry.reconcile import KIND_LABELS, finding_text
@@ -25,6 +26,7 @@ from govinspect.store.models import (
     AccountObservation,
     DeadLink,
     Finding,
+    PostFinding,
     QuarantinedRow,
     StageRun,
     UnitScore,
@@ -38,6 +40,7 @@ POSTS_SHOWN = 3
 DEAD_LINKS_SHOWN = 10
 # Findings that are bookkeeping, not problems: accounts the sweep found that were registered anyway.
 QUIET_FINDINGS = {"registered_also_swept"}
+POST_FINDING_LABELS = {"sensitive_word": "敏感词", "wrong_name": "领导姓名疑误", "wrong_title": "领导职务疑误"}
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,23 @@ class FindingRow:
 
 
 @dataclass(frozen=True)
+class PostCheckRow:
+    """A post that matched the bureau's lists: an NM1 candidate for an inspector to confirm or dismiss."""
+
+    account: str
+    account_id: str
+    platform: str
+    unit: str
+    label: str  # 敏感词 | 领导姓名疑误 | 领导职务疑误
+    term: str
+    expected: str
+    context: str
+    post_title: str
+    post_time: str
+    post_link: str | None
+
+
+@dataclass(frozen=True)
 class UnitRow:
     unit: str
     kind: str
@@ -135,6 +155,8 @@ class UnitRow:
     judged: int
     failed: int
     unknown: int
+    change_from_previous: float | None = None  # 环比: this quarter's score less the quarter before
+    change_from_year_ago: float | None = None  # 同比: less the same quarter a year earlier
 
 
 @dataclass(frozen=True)
@@ -164,6 +186,7 @@ class QuarterReport:
     failing_accounts: list[AccountRow] = field(default_factory=list)
     manual_accounts: list[AccountRow] = field(default_factory=list)
     findings: list[FindingRow] = field(default_factory=list)
+    post_checks: list[PostCheckRow] = field(default_factory=list)
     units: list[UnitRow] = field(default_factory=list)
     year: str = ""
     files: list[ReportFile] = field(default_factory=list)
@@ -312,6 +335,11 @@ def quarter_report(quarter: str, url: str | None = None, reports_dir: Path | Non
         scores = session.execute(
             select(UnitScore.period, UnitScore.unit, UnitScore.unit_kind, UnitScore.score, UnitScore.judged,
                    UnitScore.failed, UnitScore.unknown).where(UnitScore.period.in_([q, year]))).all()
+        post_findings = session.execute(
+            select(PostFinding.platform, PostFinding.account_id, PostFinding.kind, PostFinding.term,
+                   PostFinding.expected, PostFinding.context, PostFinding.post_title, PostFinding.post_time,
+                   PostFinding.post_link).where(PostFinding.quarter == q)
+            .order_by(PostFinding.platform, PostFinding.account_id, PostFinding.post_time, PostFinding.term)).all()
 
         report = QuarterReport(summary=summary, year=year)
         report.quarantined = [
@@ -359,17 +387,31 @@ def quarter_report(quarter: str, url: str | None = None, reports_dir: Path | Non
                 platform=str(d.get("platform_label") or platform_label(d.get("platform", "")) or ""),
                 unit=f.unit or str(d.get("sponsor") or ""), detail=_finding_detail(f.kind, d),
             ))
+        for p in post_findings:
+            key = f"{p.platform}:{p.account_id}"
+            account = accounts.get(key)
+            report.post_checks.append(PostCheckRow(
+                account=account.name if account else p.account_id, account_id=key,
+                platform=account.platform_label if account else platform_label(p.platform),
+                unit=(account.unit if account else "") or "", label=POST_FINDING_LABELS.get(p.kind, p.kind),
+                term=p.term, expected=p.expected or "", context=p.context, post_title=p.post_title,
+                post_time=p.post_time.strftime("%Y-%m-%d %H:%M") if p.post_time else "", post_link=p.post_link,
+            ))
         quarterly = {s.unit: s for s in scores if s.period == q}
         annual = {s.unit: s for s in scores if s.period == year}
-        for unit in sorted(set(quarterly) | set(annual)):
-            qs, ys = quarterly.get(unit), annual.get(unit)
-            basis = ys or qs
-            report.units.append(UnitRow(
-                unit=unit, kind=(basis.unit_kind if basis else None) or "",
-                quarter_score=qs.score if qs else None, annual_score=ys.score if ys else None,
-                judged=basis.judged if basis else 0, failed=basis.failed if basis else 0,
-                unknown=basis.unknown if basis else 0,
-            ))
+    changes = {row["unit"]: row for row in unit_changes(q, url=url)} if quarterly else {}
+    for unit in sorted(set(quarterly) | set(annual)):
+        qs, ys = quarterly.get(unit), annual.get(unit)
+        basis = ys or qs
+        change = changes.get(unit, {})
+        report.units.append(UnitRow(
+            unit=unit, kind=(basis.unit_kind if basis else None) or "",
+            quarter_score=qs.score if qs else None, annual_score=ys.score if ys else None,
+            judged=basis.judged if basis else 0, failed=basis.failed if basis else 0,
+            unknown=basis.unknown if basis else 0,
+            change_from_previous=change.get("change_from_previous"),
+            change_from_year_ago=change.get("change_from_year_ago"),
+        ))
     report.units.sort(key=lambda u: (u.annual_score is None, -(u.annual_score or 0.0), u.unit))
     report.files = notice_files(q, reports_dir)
     return report

@@ -201,3 +201,25 @@ def test_the_rendered_notice_carries_all_of_it(notice, tmp_path: Path) -> None:
     wb.close()
     lists = render_rectification(notice, tmp_path / "lists")
     assert [p.name for p in lists] == [f"整改清单-{EDU}.xlsx"]
+
+
+def test_unit_scores_attachment_with_quarter_and_year_changes(store_url: str, tmp_path: Path) -> None:
+    """After the rollup, an attachment lists each unit's score, 环比, 同比 and the year so far, highest first."""
+    from govinspect.store.models import UnitScore
+
+    _fill(store_url)
+    scores = [("2020Q3", EDU, 70.0), ("2020Q2", EDU, 80.0), ("2019Q3", EDU, 65.5), ("2020", EDU, 75.0),
+              ("2020Q3", GOV, 96.4), ("2020", GOV, 95.0), ("2020Q2", "县民政局", 90.0)]
+    with session_scope(store_url) as s:
+        s.add_all([UnitScore(period=p, unit=u, unit_kind="部门", website_score=None, account_score=v, score=v,
+                             judged=1, failed=0, unknown=0) for p, u, v in scores])
+    notice = build_notice(Q, _profile(tmp_path), store_url)
+    annex = notice.attachments[-1]
+    assert (annex.number, annex.title) == (5, "各单位检查得分")
+    assert annex.rows == [["1", GOV, "部门", "96.4", "—", "—", "95.0"],
+                          ["2", EDU, "部门", "70.0", "-10.0", "+4.5", "75.0"]]
+    assert notice.overview[-1] == "各单位本季度得分及与上季度、上年同期的比较见附件5。"
+    pdf = render_pdf(notice, tmp_path / "notice.pdf")
+    flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
+                                             check=True).stdout)
+    assert "5.各单位检查得分" in flat and "县教育局部门70.0-10.0+4.575.0" in flat

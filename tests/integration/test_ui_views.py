@@ -18,7 +18,7 @@ def test_an_empty_store_has_no_quarters(store_url):
 def test_rates_count_only_judged_entities(store_url, tmp_path):
     from govinspect import views
     from govinspect.store import session_scope
-    from govinspect.store.models import QuarantinedRow, StageRun, UnitScore, Verdict
+    from govinspect.store.models import PostFinding, QuarantinedRow, StageRun, UnitScore, Verdict
 
     def verdict(kind: str, entity: str, result: str, detail: dict | None = None) -> Verdict:
         return Verdict(quarter="2020Q3", entity_type=kind, entity_id=entity, unit="旗民政局", unit_kind="部门",
@@ -35,6 +35,14 @@ def test_rates_count_only_judged_entities(store_url, tmp_path):
             verdict("website", "1506230001", "pass"),
             UnitScore(period="2020", unit="旗民政局", unit_kind="部门", website_score=None, account_score=66.7,
                       score=66.7, judged=3, failed=1, unknown=1),
+            UnitScore(period="2020Q3", unit="旗民政局", unit_kind="部门", website_score=None, account_score=66.7,
+                      score=66.7, judged=3, failed=1, unknown=1),
+            UnitScore(period="2020Q2", unit="旗民政局", unit_kind="部门", website_score=None, account_score=80.0,
+                      score=80.0, judged=3, failed=0, unknown=0),
+            PostFinding(quarter="2020Q3", platform="wechat", account_id="c", post_key="k1", kind="wrong_title",
+                        term="张三县长", batch="001", expected="副县长", category="领导职务",
+                        context="……张三县长出席会议……", post_title="县政府召开常务会议",
+                        post_time=datetime(2020, 10, 9, 18, 30), post_link="https://mp.weixin.qq.com/s/abc"),
             StageRun(quarter="2020Q3", stage="notice", finished_at=datetime(2020, 10, 21, 8), summary={}),
             QuarantinedRow(quarter="2020Q3", source_file="新媒体.xlsx", row=7, column="开设时间", value="2020-13-45",
                            reason="不是日期", kind="accounts"),
@@ -49,7 +57,11 @@ def test_rates_count_only_judged_entities(store_url, tmp_path):
     assert report.failing_accounts[0].reasons[0].evidence.startswith("最近发布 2020-09-01")
     assert [a.id for a in report.manual_accounts] == ["wechat:d"]
     assert report.failing_websites == []
-    assert [(u.unit, u.annual_score, u.quarter_score) for u in report.units] == [("旗民政局", 66.7, None)]
+    assert [(u.unit, u.annual_score, u.quarter_score, u.change_from_previous, u.change_from_year_ago)
+            for u in report.units] == [("旗民政局", 66.7, 66.7, pytest.approx(-13.3), None)]
+    [post] = report.post_checks
+    assert (post.account_id, post.label, post.term, post.expected, post.post_time) == (
+        "wechat:c", "领导职务疑误", "张三县长", "副县长", "2020-10-09 18:30")
     assert report.year == "2020"
     assert [(q.file, q.row, q.column, q.value) for q in report.quarantined] == [("新媒体.xlsx", 7, "开设时间", "2020-13-45")]
 

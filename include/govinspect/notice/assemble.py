@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from govinspect.assessment.manual import manual_input_lines
-from govinspect.notice.formatting import cn_date, format_rate
+from govinspect.assessment.rollup import stored_unit_scores, unit_changes
+from govinspect.notice.formatting import cn_date, format_change, format_rate, format_score
 from govinspect.notice.model import Count, NoticeData, Problem, ProblemGroup, Table
 from govinspect.profile import Profile, ProfileError
 from govinspect.quarter import Quarter
@@ -243,6 +244,14 @@ def build_notice(quarter: str, profile: Profile, url: str | None = None) -> Noti
                                  ["序号", "文件", "行号", "列", "原值", "退回原因"],
                                  [[str(i), r.source_file, str(r.row), r.column, r.value or "", r.reason]
                                   for i, r in enumerate(quarantine, start=1)], landscape=True))
+
+    unit_rows = _unit_score_rows(quarter, url)
+    if unit_rows:
+        number = len(attachments) + 1
+        attachments.append(Table(number, "各单位检查得分",
+                                 ["序号", "单位", "单位类型", "本季度得分", "较上季度", "较上年同期", f"{q.year}年度得分"],
+                                 unit_rows, landscape=True))
+        overview.append(f"各单位本季度得分及与上季度、上年同期的比较见附件{number}。")
 
     unit_type_rates = _unit_type_rates(verdicts, units)
     title = profile.notice.get("title") or f"关于{q.label_zh}政府网站与政务新媒体检查情况的通报"
@@ -624,6 +633,17 @@ def _site_row(i: int, s: Website, v: Verdict | None, status: str) -> list[str]:
         notes.insert(0, "检查时无法访问，内容未检查")
     return [str(i), s.name, s.site_code, s.sponsor, result, "—" if score is None else f"{score:g}", vetoes,
             "；".join(n for n in notes if n) or "无"]
+
+
+def _unit_score_rows(quarter: str, url: str | None) -> list[list[str]]:
+    """附件: each unit's score this quarter, its change from the quarter before (环比) and from the same
+    quarter a year earlier (同比), and the year's score so far; highest first. Empty before the rollup ran."""
+    changes = unit_changes(quarter, url=url)
+    annual = {row["unit"]: row for row in stored_unit_scores(quarter[:4], url=url)}
+    changes.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0.0), r["unit"]))
+    return [[str(i), r["unit"], r["unit_kind"] or "", format_score(r["score"]), format_change(r["change_from_previous"]),
+             format_change(r["change_from_year_ago"]), format_score((annual.get(r["unit"]) or {}).get("score"))]
+            for i, r in enumerate(changes, start=1)]
 
 
 def _unit_type_rates(verdicts: dict, units: dict) -> list[Count]:

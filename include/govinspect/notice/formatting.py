@@ -26,6 +26,23 @@ def format_rate(rate: float | None) -> str:
     return f"{text}%"
 
 
+def format_score(score: float | None) -> str:
+    """A score with one decimal (93.3); ``—`` when the unit had nothing judged."""
+    return "—" if score is None else f"{score:.1f}"
+
+
+def format_change(change: float | None) -> str:
+    """A change of score with its sign and one decimal (+3.2, -1.5, 0.0); ``—`` when either score is missing.
+
+    The minus is ASCII: the notice's CJK fonts have no U+2212 glyph."""
+    if change is None:
+        return "—"
+    text = f"{abs(change):.1f}"
+    if text == "0.0":
+        return text
+    return ("+" if change > 0 else "-") + text
+
+
 def cn_ordinal(n: int) -> str:
     """Chinese numeral for heading numbers 一 … 九十九 (一、 and （一） levels)."""
     if n <= 0:

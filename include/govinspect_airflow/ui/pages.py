@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from jinja2 import DictLoader, Environment, select_autoescape
 
+from govinspect.notice.formatting import format_change, format_score
 from govinspect.views import QuarterReport, QuarterSummary, Tally
 
 STYLE = """
@@ -134,6 +135,18 @@ QUARTER = """{% extends "base.html" %}
 </tr>{% endfor %}
 </table>{% else %}<p class="empty">无</p>{% endif %}
 
+<h2>发布内容待核实 <span class="n">{{ r.post_checks|length }}</span></h2>
+<p class="muted">Posts that matched the bureau's lists (敏感词, 领导姓名职务): candidates for NM1 (严重表述错误) for an inspector to confirm or dismiss; none is scored by itself.</p>
+{% if r.post_checks %}<table>
+<tr><th>账号</th><th>平台</th><th>单位</th><th>类别</th><th>命中</th><th>上下文</th><th>发布</th></tr>
+{% for c in r.post_checks %}<tr>
+<td>{{ c.account }}<br><span class="muted">{{ c.account_id }}</span></td><td>{{ c.platform }}</td><td>{{ c.unit }}</td>
+<td>{{ c.label }}</td><td>{{ c.term }}{% if c.expected %}<br><span class="muted">应为 {{ c.expected }}</span>{% endif %}</td>
+<td>{{ c.context }}</td>
+<td>{{ c.post_time }}<br>{% if c.post_link %}<a href="{{ c.post_link }}" target="_blank" rel="noopener noreferrer">{{ c.post_title }}</a>{% else %}{{ c.post_title }}{% endif %}</td>
+</tr>{% endfor %}
+</table>{% else %}<p class="empty">无</p>{% endif %}
+
 <h2>备案核对发现 <span class="n">{{ r.findings|length }}</span></h2>
 {% for kind, group in r.findings|groupby("kind") %}
 <h3>{{ group[0].label }} <span class="n">{{ group|length }}</span></h3>
@@ -150,9 +163,10 @@ QUARTER = """{% extends "base.html" %}
 
 <h2>单位得分（{{ r.year }}年度考核） <span class="n">{{ r.units|length }}</span></h2>
 {% if r.units %}<table>
-<tr><th>单位</th><th>类型</th><th class="num">本季度</th><th class="num">年度</th><th class="num">检查</th>
-<th class="num">不合格</th><th class="num">待核查</th></tr>
+<tr><th>单位</th><th>类型</th><th class="num">本季度</th><th class="num">环比</th><th class="num">同比</th>
+<th class="num">年度</th><th class="num">检查</th><th class="num">不合格</th><th class="num">待核查</th></tr>
 {% for u in r.units %}<tr><td>{{ u.unit }}</td><td>{{ u.kind }}</td><td class="num">{{ score(u.quarter_score) }}</td>
+<td class="num">{{ change(u.change_from_previous) }}</td><td class="num">{{ change(u.change_from_year_ago) }}</td>
 <td class="num">{{ score(u.annual_score) }}</td><td class="num">{{ u.judged }}</td>
 <td class="num {{ 'bad' if u.failed }}">{{ u.failed }}</td><td class="num">{{ u.unknown }}</td></tr>{% endfor %}
 </table>{% else %}<p class="empty">The annual rollup has not run for this quarter yet.</p>{% endif %}
@@ -179,10 +193,6 @@ def _rate(t: Tally) -> str:
     return "—" if t.pass_rate is None else f"{t.pass_rate * 100:.1f}%"
 
 
-def _score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
-
-
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
@@ -196,7 +206,7 @@ _env = Environment(
                        "not_found.html": NOT_FOUND}),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
-_env.globals.update(style=STYLE, rate=_rate, score=_score, size=_size, when=_when, q=lambda s: quote(s))
+_env.globals.update(style=STYLE, rate=_rate, score=format_score, change=format_change, size=_size, when=_when, q=lambda s: quote(s))
 
 
 def index_page(quarters: list[QuarterSummary], store: str = "") -> str:
