@@ -6,6 +6,8 @@
   ``pg_terminate_backend``, as a PostgreSQL restart does; the shared server itself is not restarted,
   so parallel test sessions and Airflow's own metadata database are left alone): the tasks caught
   in the store fail with a clear error, are retried as transient system errors, and succeed on retry.
+  A real restart of a PostgreSQL server under a batch's write is in test_faults_pg_restart.py, on a
+  cluster of that test's own.
 
 Both faults hit one run of the quarter, so the suite pays for one faulted run. A PostgreSQL
 advisory lock, taken by the test and waited for by a trigger on the batch's rows, holds each
