@@ -215,7 +215,11 @@ def test_requests_to_one_platform_are_spaced(server: Server) -> None:
     asyncio.run(check_accounts(targets, CHECK_POINT, _settings(), net=_net(server)))
     starts = sorted(t for path, _q, _h, t in server.seen if path.startswith("m.weibo.cn"))
     assert len(starts) == 3
-    assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.25  # 0.3 s apart, less clock jitter
+    # Sent 0.3 s apart. The server sees arrivals, which a loaded machine (or the first request's
+    # connection set-up) shifts by tens of milliseconds: each gap keeps most of the interval, and
+    # the three span two intervals less that shift. Without the limiter they arrive together.
+    assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.2
+    assert starts[-1] - starts[0] >= 0.5
 
 
 def test_internal_addresses_stay_blocked_unless_allowed(server: Server) -> None:
