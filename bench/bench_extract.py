@@ -11,6 +11,11 @@ Runs on the saved pages of tests/fixtures/pages/ (the two large ones, ``portal_h
 
 and prints their ratio ``extract_vs_parse``, the median over ``--repeat`` runs, then the whole set
 read once per repeat: pages per CPU second of one process, CPU ms per page, and the peak RSS.
+
+Then the pages a crawl reads: every page of a generated farm (``--farm-sites`` sites of the website
+benchmark's ``bench/sitefarm.py``, about 55 pages each: homepage, hubs, column lists, articles, the
+mailbox), each read as the crawl reads it (one ``resolved`` dict per site, navigation for the
+homepage only), grouped by what the page turned out to be; the best of ``--farm-repeat`` passes.
 """
 
 from __future__ import annotations
@@ -19,8 +24,12 @@ import argparse
 import json
 import platform
 import resource
+import shutil
 import statistics
+import sys
+import tempfile
 import time
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -61,9 +70,61 @@ def _median_ms(run, args: tuple, repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
+def _farm_pages(sites: int) -> list[tuple[str, bytes, str, bool]]:
+    """(site, bytes, url, is homepage) of every HTML page of a generated farm."""
+    from sitefarm import generate
+
+    root = Path(tempfile.mkdtemp(prefix="govinspect-extract-farm-"))
+    try:
+        farm = generate(root, sites, 60, seed=20201015)
+        pages = []
+        for spec in farm.sites:
+            folder = root / "hosts" / spec.host
+            for path in sorted(folder.rglob("*.html")):
+                relative = path.relative_to(folder).as_posix()
+                url = f"http://{spec.host}/" + ("" if relative == "index.html" else relative)
+                pages.append((spec.host, path.read_bytes(), url, relative == "index.html"))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return pages
+
+
+def _kind(page) -> str:
+    if page.is_list_page:
+        return "column list"
+    if page.columns:
+        return "homepage or hub with column blocks"
+    return "article" if page.latest else "other (mailbox letters, hubs without blocks)"
+
+
+def farm_report(sites: int, repeat: int, as_of: date) -> None:
+    pages = _farm_pages(sites)
+    best: dict[str, float] = defaultdict(lambda: float("inf"))
+    kinds: dict[str, int] = defaultdict(int)
+    for run in range(repeat):
+        spent: dict[str, float] = defaultdict(float)
+        resolved: dict[str, dict] = {}
+        for host, body, url, home in pages:
+            start = time.process_time()
+            page = extract_page(body, url, as_of, "text/html", navigation=home, resolved=resolved.setdefault(host, {}))
+            kind = _kind(page)
+            spent[kind] += time.process_time() - start
+            if run == 0:
+                kinds[kind] += 1
+        for kind, seconds in spent.items():
+            best[kind] = min(best[kind], seconds)
+    total = sum(best.values())
+    print(f"farm pages ({sites} sites, {len(pages)} pages, best of {repeat} passes):")
+    for kind in sorted(kinds, key=lambda k: -kinds[k]):
+        print(f"  {kind:48s} {kinds[kind]:5d} pages  {best[kind] * 1000 / kinds[kind]:.3f} CPU ms per page")
+    print(f"  all {len(pages)} pages: {total * 1000 / len(pages):.3f} CPU ms per page ({len(pages) / total:.0f} pages per CPU second)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--farm-sites", type=int, default=8, help="sites of the generated farm (0: none)")
+    parser.add_argument("--farm-repeat", type=int, default=5)
     args = parser.parse_args()
     pages = _load()
     rows = []
@@ -93,6 +154,11 @@ def main() -> None:
     print(f"whole set ({len(pages)} pages, mean {size / 1024:.0f} KB): {count / cpu:.0f} pages per CPU second, "
           f"{cpu / count * 1000:.2f} CPU ms per page")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if args.farm_sites:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from sitefarm import AS_OF
+
+        farm_report(args.farm_sites, args.farm_repeat, AS_OF)
 
 
 if __name__ == "__main__":

@@ -221,10 +221,11 @@ def _crawl_worker(batches: Any, connect_to: dict, per_host_rate: float, go: Any,
     """An Airflow worker slot: takes mapped batches until none is left and runs each as
     ``check_website_batch`` does — ``check_website`` on every site of the batch over one fresh client."""
     from govinspect.checks.website import SiteTarget, check_website
-    from govinspect.net import HttpClient
+    from govinspect.net import HttpClient, limit_for_hosts
 
     async def run_batch(targets: list[SiteTarget]) -> list[Any]:
-        async with HttpClient(_settings(connect_to), per_host_rate=per_host_rate) as client:
+        async with HttpClient(_settings(connect_to), per_host_rate=per_host_rate,
+                              limit=limit_for_hosts(len(targets))) as client:
             return await asyncio.gather(*(check_website(client, t, AS_OF) for t in targets))
 
     cpu0, _ = _usage()

@@ -26,6 +26,7 @@ import gzip
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -662,6 +663,10 @@ class Nginx:
                            f"location / {{ {blocks[kind]} }} }}")
         server_names_size = max(64, 1 << max(len(h) for h in self.manifest.hosts()).bit_length())
         user = "user root;" if os.geteuid() == 0 else ""  # workers must read the farm under a private temp dir
+        # Each file in open_file_cache holds a descriptor in every worker: kept under the descriptor limit
+        # nginx inherits, the cache never makes accept() and open() fail (EMFILE) in the middle of a run.
+        nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        file_cache = 200000 if nofile == resource.RLIM_INFINITY else max(1000, min(200000, nofile - 4096 - 1024))
         return f"""
 {user}
 worker_processes {self.workers};
@@ -675,7 +680,7 @@ http {{
   default_type application/octet-stream;
   {log}
   sendfile on; tcp_nopush on; keepalive_requests 100000; keepalive_timeout 65;
-  open_file_cache max=200000 inactive=120s;
+  open_file_cache max={file_cache} inactive=120s;
   server_names_hash_bucket_size {server_names_size};
   server_names_hash_max_size 65536;
   client_body_temp_path {self.dir}/body; proxy_temp_path {self.dir}/proxy; fastcgi_temp_path {self.dir}/fcgi;

@@ -36,6 +36,8 @@ from govinspect.config import NetSettings
 DEFAULT_TIMEOUT = 15.0
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_PER_HOST_RATE = 10.0  # requests per second to one host; 0 turns the limit off
+DEFAULT_LIMIT = 64  # requests in flight per client
+DEFAULT_LIMIT_PER_HOST = 4  # requests in flight to one host
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 
@@ -158,6 +160,13 @@ def _retry_after(result: FetchResult) -> float | None:
     return float(value) if value.isdigit() else None
 
 
+def limit_for_hosts(hosts: int, per_host: int = DEFAULT_LIMIT_PER_HOST) -> int:
+    """Requests in flight for one client that works on ``hosts`` hosts at once (a batch of sites): room
+    for every host at its own cap, never less than :data:`DEFAULT_LIMIT`. Politeness stays per host;
+    a fixed limit would let a batch of many slow or rate-limited hosts wait on each other."""
+    return max(DEFAULT_LIMIT, per_host * hosts)
+
+
 def status_outcome(status: int) -> Outcome:
     if 400 <= status < 500:
         return Outcome.HTTP_4XX
@@ -176,8 +185,8 @@ class HttpClient:
         timeout: float = DEFAULT_TIMEOUT,
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_redirects: int = 10,
-        limit: int = 64,
-        limit_per_host: int = 4,
+        limit: int = DEFAULT_LIMIT,
+        limit_per_host: int = DEFAULT_LIMIT_PER_HOST,
         per_host_rate: float | None = -1.0,
     ) -> None:
         self.settings = settings or NetSettings.from_env()
@@ -232,8 +241,8 @@ class HttpClient:
             await self._session.close()
             self._session = None
 
-    def _literal_blocked(self, url: str) -> bool:
-        host = urlsplit(url).hostname or ""
+    def _literal_blocked(self, host: str) -> bool:
+        """An IP literal (not a name) that is internal and not allowlisted."""
         if not host[:1].isdigit() and ":" not in host:
             return False  # a name, not an address: the resolver checks the addresses it resolves to
         try:
@@ -291,10 +300,11 @@ class HttpClient:
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 result.outcome, result.detail = Outcome.INVALID_URL, f"not an http(s) URL: {current[:200]}"
                 return
-            if self._literal_blocked(current):
+            if self._literal_blocked(parts.hostname):
                 result.outcome, result.detail = Outcome.BLOCKED_PRIVATE_ADDRESS, f"{parts.hostname} is an internal address"
                 return
-            await self._polite(parts.hostname)
+            if self._per_host_interval:
+                await self._polite(parts.hostname)
             host_slot = self._host_slots.get(parts.hostname) or self._host_slots.setdefault(
                 parts.hostname, asyncio.Semaphore(self._limit_per_host or self._limit or 1 << 30))
             async with host_slot, self._in_flight:
@@ -317,7 +327,7 @@ class HttpClient:
                         continue
                     body = bytearray()
                     if method != "HEAD":
-                        async for chunk in response.content.iter_chunked(65536):
+                        while chunk := await response.content.read(65536):
                             body.extend(chunk)
                             if len(body) > limit:
                                 if truncate:

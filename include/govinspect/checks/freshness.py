@@ -19,7 +19,12 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from govinspect.checks.columns import classify_column, is_consult_channel, split_breadcrumb
+from govinspect.checks.columns import (
+    CONSULT_CHANNEL_WORDS,
+    classify_column,
+    is_consult_channel,
+    split_breadcrumb,
+)
 from govinspect.checks.html import decode_html
 from govinspect.dates import find_dates, labelled_dates, parse_date, parse_date_element
 
@@ -136,7 +141,8 @@ _RECORD = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S 
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s|--|—|-)\s*")
 _DATE_START = frozenset("0123456789０１２３４５６７８９[(（【〇二")
 _SKIP_LINK = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:")
-_SLOW_CHARS = (" ", "\\", "\n", "\r", "\t", "%2e", "%2E")
+_SLOW_HREF = re.compile(r"[ \\\n\r\t]|%2[eE]")
+_UNKNOWN = object()
 
 
 def _text(node: LexborNode) -> str:
@@ -187,9 +193,14 @@ def _resolve(base: str, href: str | None) -> str | None:
 
 
 class _Resolver:
-    """:func:`_resolve` against one base, with a fast path for the plain hrefs that make up most pages."""
+    """:func:`_resolve` against one base, with a fast path for the plain hrefs that make up most pages.
 
-    def __init__(self, base: str) -> None:
+    Plain hrefs resolve the same from every page of one folder: ``folders`` (one dict per site's
+    check, see :func:`extract_page`) keeps their answers for the next page read there, so the
+    navigation and footer every page repeats are resolved once.
+    """
+
+    def __init__(self, base: str, folders: dict[str, dict[str, str]] | None = None) -> None:
         self.base = base
         self.cache: dict[str, str | None] = {}
         try:
@@ -200,17 +211,29 @@ class _Resolver:
         self.origin = f"{parts.scheme}://{parts.netloc.lower()}" if fast and parts else ""
         directory = parts.path.rsplit("/", 1)[0] if fast and parts else ""
         self.segments = [s for s in directory.split("/") if s]
+        shared: dict[str, str] = {}
+        if folders is not None and self.origin:
+            shared = folders.setdefault(self.origin + "/" + "/".join(self.segments), shared)
+        self.shared = shared
 
     def __call__(self, href: str | None) -> str | None:
         if href is None:
             return None
-        if href not in self.cache:
-            self.cache[href] = self._fast(href) or _resolve(self.base, href)
-        return self.cache[href]
+        found = self.shared.get(href, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found  # type: ignore[return-value]
+        found = self.cache.get(href, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._fast(href)
+            if found is not None:
+                self.shared[href] = found
+            else:
+                found = self.cache[href] = _resolve(self.base, href)
+        return found  # type: ignore[return-value]
 
     def _fast(self, href: str) -> str | None:
         """Plain absolute, root-relative and ./ ../ hrefs; anything unusual goes to urljoin."""
-        if not self.origin or any(c in href for c in _SLOW_CHARS):
+        if not self.origin or _SLOW_HREF.search(href):
             return None
         href = href.split("#", 1)[0].removesuffix("?")
         if not href or "/." in href or href.startswith(("?", "//")):
@@ -295,14 +318,14 @@ class _Group:
 class _Reader:
     """One pass over one parsed page. Keeps the per-page indexes the heuristics share."""
 
-    def __init__(self, html: str, url: str, as_of: date) -> None:
+    def __init__(self, html: str, url: str, as_of: date, folders: dict[str, dict[str, str]] | None = None) -> None:
         self.as_of = as_of
         self.raw = _open_data_islands(html)
         self.tree = LexborHTMLParser(self.raw)
         self.meta = self._meta()
         base = self.tree.css_first("base[href]")
         self.base = (_resolve(url, base.attrs.get("href")) if base is not None else None) or url
-        self.resolve = _Resolver(self.base)
+        self.resolve = _Resolver(self.base, folders)
         self._anchor_texts: dict[int, str] = {}
         self.more_urls: dict[int, str | None] = {}
         self.main_ids: set[int] = set()
@@ -342,8 +365,11 @@ class _Reader:
             target = self.resolve(anchor.attrs.get("href"))
             if target is None:
                 continue
+            known = seen.get(target)
+            if known:
+                continue  # the first non-empty text of a target stands
             text = _anchor_text(anchor, self.text_of(anchor))
-            if target not in seen or (not seen[target] and text):
+            if known is None or text:
                 seen[target] = text
         return list(seen.items())
 
@@ -368,7 +394,7 @@ class _Reader:
                 continue
             for anchor in region.css("a[href]"):
                 target = self.resolve(anchor.attrs.get("href"))
-                name = _CJK_GAP.sub("", _text(anchor))
+                name = _CJK_GAP.sub("", self.text_of(anchor))
                 if target and name and not _is_more(anchor, name) and target not in found:
                     found[target] = name
         if not found:
@@ -378,7 +404,7 @@ class _Reader:
                     anchors = li.css("a[href]") if li.tag == "li" else []
                     if len(anchors) != 1:
                         break
-                    name = _CJK_GAP.sub("", _text(anchors[0]))
+                    name = _CJK_GAP.sub("", self.text_of(anchors[0]))
                     target = self.resolve(anchors[0].attrs.get("href"))
                     if not target or not 2 <= len(name) <= 8 or find_dates(_text(li), self.as_of, yearless=True):
                         break
@@ -393,9 +419,10 @@ class _Reader:
         """The 当前位置 trail, read and then removed so its links are not taken for list items."""
         node = None
         if _CRUMB_WORDS.search(self.raw):
-            labelled = [n for n in self.tree.css(":lexbor-contains(\"位置\")") if _CRUMB_WORDS.search(_text(n))]
+            texts = ((n, _text(n)) for n in self.tree.css(":lexbor-contains(\"位置\")"))
+            labelled = [(n, text) for n, text in texts if _CRUMB_WORDS.search(text)]
             if labelled:
-                node = min(labelled, key=lambda n: len(_text(n)))
+                node = min(labelled, key=lambda pair: len(pair[1]))[0]
                 while _visible_length(_CRUMB_WORDS.split(_text(node))[-1].strip(" :：")) < 2:
                     parent = node.parent
                     if parent is None or parent.tag in _TOP_TAGS or len(_text(parent)) > 160:
@@ -872,6 +899,70 @@ def _name_from_title(title: str, site_name: str | None) -> str:
     return _WS.sub("", parts[0]) if parts else _WS.sub("", title)
 
 
+_CONSULT_CHARS = frozenset("".join(CONSULT_CHANNEL_WORDS))
+_WIDE_CHARS = re.compile("[０-９－／．［］]")
+_CN_YEAR = re.compile(r"[〇零○ＯOo0一二三四五六七八九]{4}\s*年")
+_YEAR_AT = re.compile(r"(?=(19[5-9]\d|20\d\d))")
+# What may follow a year in a date some reader could take from the text: a separator, a space (where
+# the text of another element begins), or a label or weekday the element reader skips (发布时间, 星期三).
+_AFTER_YEAR_CHARS = frozenset("-/.年:：发布稿信息表公开于成文印生更新日期时间星周礼拜一二三四五六天")
+_PLAIN_DATE_AFTER_YEAR = re.compile(r"(?:([-/.])(\d{1,2})\1(\d{1,2})|年(\d{1,2})月(\d{1,2})[日号]?)(?!\d)")
+
+
+def _may_consult(text: str) -> bool:
+    """:func:`is_consult_channel`, with the links that share no character with its words answered at once."""
+    return not _CONSULT_CHARS.isdisjoint(text) and is_consult_channel(text)
+
+
+def _may_date_after(text: str, as_of: date) -> bool:
+    """Whether any piece of ``text`` (an item, the words beside a link) could read as a date after ``as_of``.
+
+    False only when every year in the text is before ``as_of``'s, or is ``as_of``'s year written as a
+    plain whole date (2020-10-05, 2020年10月5日) not after it, or is followed by characters no date
+    form continues with (2020年度, 2020号). Full-width digits and years in Chinese numerals answer True.
+    """
+    if not text:
+        return False
+    if _WIDE_CHARS.search(text) or _CN_YEAR.search(text):
+        return True
+    for token in _YEAR_AT.finditer(text):
+        year = int(token.group(1))
+        if year < as_of.year:
+            continue
+        if year > as_of.year:
+            return True
+        end = token.start() + 4
+        following = text[end:end + 1]
+        if not following or not (following.isspace() or following in _AFTER_YEAR_CHARS):
+            continue
+        if following == "年":
+            month = text[end + 1:end + 2]
+            if not month or not (month.isspace() or month.isdigit() or month in _AFTER_YEAR_CHARS):
+                continue
+        plain = _PLAIN_DATE_AFTER_YEAR.match(text, end)
+        if plain is None:
+            return True
+        month, day = (plain.group(2), plain.group(3)) if plain.group(1) else (plain.group(4), plain.group(5))
+        try:
+            if date(year, int(month), int(day)) > as_of:
+                return True
+        except ValueError:
+            return True
+    return False
+
+
+def _channels_outside_items(reader: _Reader, channels: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """The consultation links when none of them can be a list item (no link in the page's main part
+    goes where they go); None when one might be, and only the page's items can tell."""
+    if not channels:
+        return channels
+    body = reader.tree.body
+    if body is None:
+        return channels
+    targets = {reader.resolve(anchor.attrs.get("href")) for anchor in body.css("a[href]")}
+    return None if any(target in targets for _text, target in channels) else channels
+
+
 def _latest(items: list[Item], as_of: date) -> date | None:
     return max((i.date for i in items if i.date is not None and i.date <= as_of), default=None)
 
@@ -893,6 +984,8 @@ def extract_page(
     content_type: str | None = None,
     *,
     overrides: Mapping[str, str] | None = None,
+    navigation: bool = True,
+    resolved: dict[str, dict[str, str]] | None = None,
 ) -> PageExtract:
     """Read one fetched page as the freshness check sees it.
 
@@ -902,34 +995,46 @@ def extract_page(
     columns and is dated by itself. ``as_of`` is the day the page was fetched: yearless dates
     ([10-12]) are read against it, and dates after it go to ``future_dates`` instead of counting
     as updates (V1(e)). ``overrides`` is the site's manual column binding (see :func:`classify_column`).
+    ``navigation=False`` leaves ``nav`` empty and changes nothing else (of a site's pages, only the
+    homepage's navigation bar is used). ``resolved`` is a dict the caller keeps for the pages of one
+    site: links resolved on one page are not resolved again on the next page of the same folder.
     """
     if isinstance(body, bytes):
         html, encoding = decode_html(body, content_type)
     else:
         html, encoding = body, "utf-8"
-    reader = _Reader(html, url, as_of)
+    reader = _Reader(html, url, as_of, resolved)
     meta = reader.meta
     title = reader.title()
     links = reader.links()
     assets = reader.assets()
-    nav = reader.nav()
+    nav = reader.nav() if navigation else []
     crumb = reader.breadcrumb()
     reader.strip_regions()
     body_node = reader.tree.body
     main_text = body_node.text(separator=" ", strip=True, skip_empty=True) if body_node is not None else ""
     raw_pagination = "createPageHTML" in html or "<nextgroup" in html
     pagination = raw_pagination or bool(_PAGINATION.search(main_text))
+    channels = [(text, target) for target, text in links if len(text) <= 12 and _may_consult(text)]
+    pub_meta = parse_date(meta.get("PubDate", ""), as_of) if meta.get("PubDate") else None
+    if not pagination and (pub_meta or meta.get("ArticleTitle")) and not _may_date_after(main_text, as_of):
+        # An article by its tags whose lists cannot change what it yields: no item date can be after
+        # as_of and no consultation link can be an item. Its own date alone decides.
+        consult = _channels_outside_items(reader, channels)
+        if consult is not None:
+            own = pub_meta or next(iter(labelled_dates(main_text, as_of)), None)
+            late = [own] if own is not None and own > as_of else []
+            return PageExtract(
+                url=url, encoding=encoding, title=title, latest=None if late else own, links=links, columns=[],
+                nav=nav, meta=meta, future_dates=late, consult_links=consult, is_list_page=False, blank=False,
+                assets=assets,
+            )
     groups = reader.groups()
     all_items = [item for group in groups for item, _ in group.items]
     item_urls = {item.url for item in all_items if item.date is not None}
-    consult = [
-        (text, target)
-        for target, text in links
-        if len(text) <= 12 and target not in item_urls and is_consult_channel(text)
-    ]
+    consult = [(text, target) for text, target in channels if target not in item_urls]
 
     future = {i.date for i in all_items if i.date is not None and i.date > as_of}
-    pub_meta = parse_date(meta.get("PubDate", ""), as_of) if meta.get("PubDate") else None
     labelled = labelled_dates(main_text, as_of)
     dated_groups = [g for g in groups if g.dated]
     total_dated = sum(g.dated for g in dated_groups)

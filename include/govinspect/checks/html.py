@@ -41,15 +41,15 @@ def normalize_encoding(name: str | None) -> str | None:
     return _SUPERSETS.get(info.name, info.name)
 
 
-def _decodes(body: bytes, encoding: str) -> bool:
-    """True when ``body`` decodes cleanly, allowing a character cut off at the end of a truncated body."""
+def _decoded(body: bytes, encoding: str) -> str | None:
+    """``body`` as text when it decodes cleanly (a character cut off at the end of a truncated body is
+    replaced), else None."""
     try:
-        body.decode(encoding)
+        return body.decode(encoding)
     except UnicodeDecodeError as error:
-        return error.start >= len(body) - 4
+        return body.decode(encoding, errors="replace") if error.start >= len(body) - 4 else None
     except LookupError:
-        return False
-    return True
+        return None
 
 
 def _declared(body: bytes, content_type: str | None) -> list[str]:
@@ -83,8 +83,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         return "", "utf-8"
     candidates = _declared(body, content_type)
     for encoding in candidates:
-        if _decodes(body, encoding):
-            return body.decode(encoding, errors="replace"), _reported(encoding)
+        text = _decoded(body, encoding)
+        if text is not None:
+            return text, _reported(encoding)
     fallbacks = ["utf-8"]
     best = charset_normalizer.from_bytes(body[:65536]).best()
     detected = normalize_encoding(best.encoding) if best is not None else None
@@ -92,8 +93,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         fallbacks.append(detected)
     fallbacks.append("gb18030")
     for encoding in fallbacks:
-        if encoding not in candidates and _decodes(body, encoding):
-            return body.decode(encoding, errors="replace"), _reported(encoding)
+        text = _decoded(body, encoding) if encoding not in candidates else None
+        if text is not None:
+            return text, _reported(encoding)
     encoding = candidates[0] if candidates else detected or "utf-8"
     return body.decode(encoding, errors="replace"), _reported(encoding)
 

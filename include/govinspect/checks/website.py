@@ -78,8 +78,23 @@ def _column_key(url: str) -> str:
     return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
 
 
+_PLAIN_NETLOC = re.compile(r"https?://([a-z0-9.\-]+)(?::\d*)?(?=[/?#]|$)", re.I)
+
+
+def _host(url: str) -> str:
+    """The URL's host name, lower-cased (``urlsplit(url).hostname``; read directly for plain URLs)."""
+    plain = _PLAIN_NETLOC.match(url)
+    if plain is not None:
+        return plain.group(1).lower()
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _unfragmented(url: str) -> str:
+    return urldefrag(url)[0] if "#" in url else url
+
+
 def _in_site(url: str, domain: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
+    host = _host(url)
     return host == domain or host.endswith("." + domain)
 
 
@@ -90,6 +105,8 @@ class _Crawler:
         self.as_of = as_of
         self.budget = budget
         self.domain = _site_domain(site.url)
+        self.home = urldefrag(site.url)[0]
+        self.resolved: dict[str, dict[str, str]] = {}  # links resolved per folder, shared by the site's pages
         self.pages: dict[str, FetchResult] = {}
         self.extracts: dict[str, PageExtract] = {}
         self.depth: dict[str, int] = {}
@@ -97,13 +114,16 @@ class _Crawler:
         self._inflight: dict[str, asyncio.Task] = {}
         self._slots = asyncio.Semaphore(budget.page_concurrency)
         self._is_page: dict[str, bool] = {}
+        self.link_slots = asyncio.Semaphore(budget.link_concurrency)
+        self.referenced: dict[str, None] = {}  # every link and asset of the pages read, in reading order
+        self.early_checks: dict[str, asyncio.Task] = {}
 
     async def page(self, url: str, depth: int = 1) -> PageExtract | None:
         """Fetch and read one page of the site once per check (later calls share the first).
 
         Pages below the homepage are read only where the site's robots.txt lets our crawler in.
         """
-        url = urldefrag(url)[0]
+        url = _unfragmented(url)
         if depth > 0 and not await robots_allow(self.client, url):
             self.skipped_by_robots.add(url)
             return None
@@ -124,10 +144,29 @@ class _Crawler:
         if "html" not in (result.content_type or "text/html") and not result.body.lstrip()[:1] == b"<":
             return None
         extract = extract_page(
-            result.body, result.final_url or url, self.as_of, result.content_type, overrides=self.site.column_overrides
+            result.body, result.final_url or url, self.as_of, result.content_type, overrides=self.site.column_overrides,
+            navigation=url == self.home, resolved=self.resolved,
         )
         self.extracts[url] = extract
+        self._check_off_site(extract)
         return extract
+
+    def _check_off_site(self, extract: PageExtract) -> None:
+        """Start checking the page's links to other hosts at once rather than after the crawl: they are
+        never read as pages, and a slow or failing host (a retry after its back-off) then overlaps
+        the rest of the check instead of holding it at the end. Only links within the link budget
+        (the first ``max_links`` of the site, as :func:`_dead_links` takes them) are started."""
+        for target in [link for link, _anchor in extract.links] + [asset for asset, _kind in extract.assets]:
+            if target in self.referenced:
+                continue
+            if len(self.referenced) < self.budget.max_links and not _in_site(target, self.domain):
+                self.early_checks[target] = asyncio.ensure_future(self.check_link(target))
+            self.referenced[target] = None
+
+    async def check_link(self, url: str) -> LinkResult:
+        """One link checked within the site's link concurrency (results shared by the whole run)."""
+        async with self.link_slots:
+            return await check_link(self.client, url)
 
     def is_page(self, url: str) -> bool:
         """An in-site link worth reading as a page (not an attachment or an image).
@@ -148,8 +187,8 @@ class _Crawler:
         """Breadth-first through the site from the pages read so far, within the page and depth budget."""
         for depth in range(1, self.budget.max_depth + 1):
             frontier = sorted({
-                urldefrag(link)[0] for url, extract in list(self.extracts.items()) if self.depth.get(url, 0) == depth - 1
-                for link, _anchor in extract.links if self.is_page(link) and urldefrag(link)[0] not in self._inflight
+                _unfragmented(link) for url, extract in list(self.extracts.items()) if self.depth.get(url, 0) == depth - 1
+                for link, _anchor in extract.links if self.is_page(link) and _unfragmented(link) not in self._inflight
             }, key=_listing_first)
             room = self.budget.max_pages - len(self._inflight)
             if not frontier or room <= 0:
@@ -338,30 +377,37 @@ def _unanswered_ages(html: str, as_of: date) -> list[int]:
 async def _dead_links(crawler: _Crawler, homepage: str) -> list[dict[str, Any]]:
     """Check every link seen on the fetched pages once — pages, attachments, external sites, and the
     images, stylesheets, scripts and frames the pages load; report each dead one with its referrer."""
-    references: dict[str, list[tuple[str, str, bool]]] = {}
-    asset_words = {"image": "图片", "stylesheet": "样式表", "script": "脚本", "frame": "内嵌页面"}
-    for page_url, extract in crawler.extracts.items():
-        on_home = page_url == urldefrag(homepage)[0]
-        for link, anchor in extract.links:
-            references.setdefault(link, []).append((page_url, anchor, on_home))
-        for asset, kind in extract.assets:
-            references.setdefault(asset, []).append((page_url, f"[{asset_words.get(kind, kind)}]", on_home))
     results: dict[str, LinkResult] = {}
     for url, fetched in crawler.pages.items():
         results[url] = LinkResult(url, str(fetched.outcome), fetched.status)
-    pending = [u for u in references if u not in results][: crawler.budget.max_links]
-    semaphore = asyncio.Semaphore(crawler.budget.link_concurrency)
+    # crawler.referenced holds every link and asset of the pages read, in reading order.
+    pending = [u for u in crawler.referenced if u not in results][: crawler.budget.max_links]
 
     async def check(url: str) -> None:
-        async with semaphore:
-            results[url] = await check_link(crawler.client, url)
+        results[url] = await crawler.check_link(url)
 
-    await asyncio.gather(*(check(u) for u in pending))
+    early = crawler.early_checks
+    await asyncio.gather(*(check(u) for u in pending if u not in early), *early.values())
+    for url in pending:
+        if url in early:
+            results[url] = early[url].result()
+    broken = {url for url, result in results.items() if result.outcome != Outcome.OK}
+    if not broken.intersection(crawler.referenced):
+        return []
+    asset_words = {"image": "图片", "stylesheet": "样式表", "script": "脚本", "frame": "内嵌页面"}
+    references: dict[str, list[tuple[str, str, bool]]] = {url: [] for url in crawler.referenced if url in broken}
+    home = urldefrag(homepage)[0]
+    for page_url, extract in crawler.extracts.items():
+        on_home = page_url == home
+        for link, anchor in extract.links:
+            if link in references:
+                references[link].append((page_url, anchor, on_home))
+        for asset, kind in extract.assets:
+            if asset in references:
+                references[asset].append((page_url, f"[{asset_words.get(kind, kind)}]", on_home))
     dead = []
     for url, refs in references.items():
-        result = results.get(url)
-        if result is None or result.outcome == Outcome.OK:
-            continue
+        result = results[url]
         for referrer, anchor, on_home in refs:
             dead.append(
                 {"url": url, "referrer": referrer, "anchor": anchor[:200], "outcome": result.outcome,
