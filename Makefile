@@ -50,6 +50,7 @@ bench: setup
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_score.py
 	$(BIN)/python bench/bench_notice.py
+	$(BIN)/python bench/bench_province.py
 
 ## make bench-quick: the headline figures at small sizes, one `name: value` line each (under 5 minutes)
 bench-quick: setup
@@ -57,6 +58,7 @@ bench-quick: setup
 	$(BIN)/python bench/bench_website.py --quick
 	$(BIN)/python bench/bench_score.py
 	$(BIN)/python bench/bench_notice.py
+	$(BIN)/python bench/bench_province.py --quick
 
 clean:
 	rm -rf $(VENV) .govinspect reports/20*

@@ -617,6 +617,34 @@ def nginx_binary() -> str:
     return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin") or "nginx"
 
 
+def start_nginx(conf: Path, prefix: Path, port: int) -> subprocess.Popen:
+    """Start nginx on ``conf`` (prefix folder ``prefix``) and wait until it answers on ``port``."""
+    process = subprocess.Popen([nginx_binary(), "-c", str(conf), "-p", str(prefix), "-e", str(prefix / "error.log")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx ({conf}) did not start: {process.stderr.read().decode()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.05)
+    stop_nginx(process)
+    raise RuntimeError(f"nginx ({conf}) did not answer within 10 s")
+
+
+def stop_nginx(process: subprocess.Popen | None) -> None:
+    """Stop nginx gracefully (SIGQUIT flushes the access log buffer), killing it after 10 s."""
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGQUIT)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -698,27 +726,11 @@ http {{
     def start(self) -> Nginx:
         conf = self.dir / "nginx.conf"
         conf.write_text(self.config())
-        self.process = subprocess.Popen([nginx_binary(), "-c", str(conf), "-p", str(self.dir), "-e", str(self.dir / "error.log")],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx did not start: {self.process.stderr.read().decode()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("nginx did not answer within 10 s")
+        self.process = start_nginx(conf, self.dir, self.port)
+        return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # graceful: flushes the access log buffer
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_nginx(self.process)
         self.process = None
 
     def __enter__(self) -> Nginx:

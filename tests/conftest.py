@@ -20,16 +20,9 @@ PG_ADMIN_URL = os.environ.get("GOVINSPECT_TEST_PG_URL", "postgresql+psycopg2://p
 
 
 def _pg_available() -> str | None:
-    from sqlalchemy import create_engine, text
+    from govinspect_airflow.localstack import pg_problem
 
-    try:
-        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-        return None
-    except Exception as exc:  # noqa: BLE001
-        return str(exc).splitlines()[0]
+    return pg_problem(PG_ADMIN_URL)
 
 
 @pytest.fixture(scope="session")
