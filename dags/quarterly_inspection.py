@@ -115,6 +115,7 @@ def quarterly_inspection() -> None:
         from airflow.sdk import BaseHook
 
         from govinspect.pipeline import check_account_batch
+        from govinspect_airflow.pools import feed_slots
 
         context = get_current_context()
         context["batch_label"] = batch["batch"]
@@ -122,7 +123,8 @@ def quarterly_inspection() -> None:
             secrets = BaseHook.get_connection(NEWMEDIA_CONN_ID).extra_dejson
         except AirflowNotFoundException:
             secrets = {}
-        return check_account_batch(quarter, batch, profile_for(context), store_url(), secrets=secrets)
+        return check_account_batch(quarter, batch, profile_for(context), store_url(), secrets=secrets,
+                                   batches_at_once=feed_slots())
 
     @task(outlets=[OBSERVATIONS])
     def reconcile_registry(quarter: str) -> dict:

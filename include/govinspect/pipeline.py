@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, tuple_
 from govinspect import config
 from govinspect.checks import liveness
 from govinspect.checks.website import SiteTarget, check_website
-from govinspect.net import HttpClient
+from govinspect.net import HttpClient, limit_for_hosts
 from govinspect.newmedia.adapters import (
     AccountTarget,
     ManualRecord,
@@ -146,7 +146,7 @@ def check_website_batch(quarter: str, batch: dict[str, Any], profile: Profile | 
         target.column_overrides = dict(profile.columns.get(target.site_code, {}))
 
     async def run_all() -> list[Any]:
-        async with HttpClient() as client:
+        async with HttpClient(limit=limit_for_hosts(len(targets))) as client:
             return await asyncio.gather(*(check_website(client, t, as_of) for t in targets))
 
     checks = asyncio.run(run_all())
@@ -351,7 +351,13 @@ def plan_account_batches(quarter: str, profile: Profile | None = None, url: str 
         for model in (AccountObservation, PostFinding):
             session.execute(delete(model).where(model.quarter == quarter,
                                                 tuple_(model.platform, model.account_id).not_in(planned)))
-    return _batches(items, profile.batch_size_accounts)
+    batches = _batches(items, profile.batch_size_accounts)
+    # How many batches read each platform: batches running at once share its rate (check_account_batch).
+    holding = [sorted({key.split("\t", 1)[0] for key in b["keys"]}) for b in batches]
+    counts = Counter(platform for platforms in holding for platform in platforms)
+    for batch, platforms in zip(batches, holding, strict=True):
+        batch["platform_batches"] = {platform: counts[platform] for platform in platforms}
+    return batches
 
 
 def source_settings(profile: Profile, quarter: str | None = None) -> SourceSettings:
@@ -367,12 +373,16 @@ def source_settings(profile: Profile, quarter: str | None = None) -> SourceSetti
 
 
 def check_account_batch(quarter: str, batch: dict[str, Any], profile: Profile | None = None,
-                        url: str | None = None, secrets: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                        url: str | None = None, secrets: Mapping[str, Any] | None = None,
+                        batches_at_once: int = 1) -> dict[str, Any]:
     """Check the accounts of one batch and replace that batch's observations and post findings.
 
     Manual evidence decides where it tells the last post; accounts no source can read stay
     unknown and are listed for it. ``secrets`` are the sources' cookies and keys as plain values
     (the DAG task reads them from an Airflow Connection): ``weibo_cookie``, ``rsshub_key``.
+    ``batches_at_once`` is how many account batches may run at the same time (the feed pool's
+    slots): this batch spaces its requests to a platform by that many times the platform's
+    interval, so that together they keep it.
     """
     from govinspect.store.models import PostFinding
 
@@ -380,13 +390,18 @@ def check_account_batch(quarter: str, batch: dict[str, Any], profile: Profile | 
     check_point = profile.check_point_for(Quarter.parse(quarter))
     keys = [tuple(k.split("\t", 1)) for k in batch["keys"]]
     with session_scope(url) as session:
+        # This batch's rows only: reading the whole quarter in every batch costs O(accounts²) over a run.
         accounts = {(a.platform, a.account_id): a for a in session.execute(
-            select(Account).where(Account.quarter == quarter, Account.origin == "registry")).scalars()}
+            select(Account).where(Account.quarter == quarter, Account.origin == "registry",
+                                  tuple_(Account.platform, Account.account_id).in_(keys))).scalars()}
         manual = {(m.platform, m.account_id): ManualRecord(m.last_post, m.checked_by, m.checked_on, m.evidence, m.note)
-                  for m in session.execute(select(ManualEvidence).where(ManualEvidence.quarter == quarter)).scalars()}
+                  for m in session.execute(select(ManualEvidence).where(
+                      ManualEvidence.quarter == quarter,
+                      tuple_(ManualEvidence.platform, ManualEvidence.account_id).in_(keys))).scalars()}
         targets = [AccountTarget(a.platform, a.account_id, a.name, a.unit, True, a.status)
                    for a in (accounts[k] for k in keys if k in accounts)]
     settings = source_settings(profile, quarter)
+    settings.shared_by(batches_at_once, batch.get("platform_batches"))
     results = asyncio.run(check_accounts(targets, check_point, settings, manual, SourceCredentials.from_mapping(secrets)))
     findings = {}
     for r in results:

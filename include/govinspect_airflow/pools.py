@@ -14,14 +14,32 @@ setup (``make airflow``, the compose stack's ``airflow-init``, the integration t
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 from govinspect_airflow import FEED_POOL, PROBE_POOL, WEBSITE_POOL
 
+FEED_SLOTS_ENV = "GOVINSPECT_FEED_SLOTS"
+
+
+def feed_slots() -> int:
+    """Account check batches that may run at once (``GOVINSPECT_FEED_SLOTS``, default 2).
+
+    Each batch spaces its requests to one platform by this many times the platform's interval, so
+    that the batches together keep the interval the profile sets. Change the pool's slots through
+    this variable (and re-import the pools), not in the UI alone, or the platforms see a faster rate.
+    """
+    try:
+        return max(1, int(os.environ.get(FEED_SLOTS_ENV, "2")))
+    except ValueError as exc:
+        raise ValueError(f"{FEED_SLOTS_ENV} must be a whole number of slots, not {os.environ[FEED_SLOTS_ENV]!r}") from exc
+
+
 POOLS: dict[str, tuple[int, str]] = {
     WEBSITE_POOL: (4, "govinspect: website check batches running at once"),
-    FEED_POOL: (2, "govinspect: account check batches at once (they share the feed service, e.g. RSSHub)"),
+    FEED_POOL: (feed_slots(), "govinspect: account check batches at once (they share the feed service, e.g. RSSHub, "
+                              f"and each platform's rate: see {FEED_SLOTS_ENV})"),
     PROBE_POOL: (1, "govinspect: liveness probe rounds at once"),
 }
 

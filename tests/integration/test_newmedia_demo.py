@@ -177,3 +177,21 @@ def test_weibo_json_on_the_farm_agrees_with_the_rsshub_route(farm: FarmHandle, m
         assert result.readings[0].name_seen == d["name"]
         assert result.readings[0].posts[0].pinned and not any(p.pinned for p in result.posts)  # the oldest: not kept
         assert len(result.readings[0].fetches) == 2
+
+
+def test_batches_know_how_many_batches_read_each_platform(store_url: str, profile: Profile) -> None:
+    """So that batches running at once can share a platform's rate (SourceSettings.shared_by)."""
+    from dataclasses import replace
+
+    pipeline.snapshot_registry(QUARTER, profile, store_url)
+    batches = pipeline.plan_account_batches(QUARTER, replace(profile, batch_size_accounts=5), store_url)
+    holding: dict[str, int] = {}
+    for batch in batches:
+        platforms = {key.split("\t", 1)[0] for key in batch["keys"]}
+        assert set(batch["platform_batches"]) == platforms
+        for platform in platforms:
+            holding[platform] = holding.get(platform, 0) + 1
+    for batch in batches:
+        assert batch["platform_batches"] == {p: holding[p] for p in batch["platform_batches"]}
+    # 28 WeChat and 8 Weibo accounts, 5 a batch: 6 and 2 batches, one more where a batch starts mid-platform
+    assert holding["wechat"] in (6, 7) and holding["weibo"] in (2, 3)

@@ -108,6 +108,25 @@ class SourceSettings:
     window_days: int = NM2_WINDOW_DAYS
     screening: ScreeningLists = field(default_factory=ScreeningLists)
 
+    def shared_by(self, batches_at_once: int, platform_batches: Mapping[str, int] | None = None) -> None:
+        """Space requests for batches that run at once, each with its own limiter, so that together they
+        keep the interval set for one platform: a platform's interval is multiplied by the number of
+        batches that may read it at the same time — ``batches_at_once``, or fewer when
+        ``platform_batches`` says that only so many batches of the run hold that platform."""
+        if batches_at_once <= 1:
+            return
+
+        def factor(platform: str) -> int:
+            if platform_batches is None:
+                return batches_at_once
+            return max(1, min(batches_at_once, int(platform_batches.get(platform, 1))))
+
+        for platform in platform_batches or {}:
+            self.rate_limits.setdefault(platform, self.default_interval)
+        self.rate_limits = {platform: interval * factor(platform) for platform, interval in self.rate_limits.items()}
+        if platform_batches is None:
+            self.default_interval *= batches_at_once
+
     def apply_env(self, env: Mapping[str, str]) -> None:
         """An operator's ``GOVINSPECT_RSSHUB_BASE`` / ``GOVINSPECT_APPSTORE_LOOKUP`` win over the profile."""
         if env.get("GOVINSPECT_RSSHUB_BASE"):
