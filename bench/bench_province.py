@@ -309,9 +309,10 @@ def politeness_bound(requests: dict[str, int], feed_slots: int) -> dict[str, Any
         per_platform[platform] += n
         if source == "rsshub":
             rsshub += n
-    # Each account batch has its own limiter: batches running at once (the feed pool's slots) each
-    # keep the interval, so the platform sees that many times the configured rate.
-    seconds = {p: round(n * RATE_LIMITS.get(p, DEFAULT_INTERVAL) / feed_slots) for p, n in per_platform.items()}
+    # Batches running at once share a platform's interval (SourceSettings.shared_by): the platform
+    # sees its configured rate whatever the feed slots. Each batch has its own HTTP client, so the
+    # RSSHub host sees the client's per-host rate once per slot.
+    seconds = {p: round(n * RATE_LIMITS.get(p, DEFAULT_INTERVAL)) for p, n in per_platform.items()}
     busiest = max(seconds.items(), key=lambda kv: kv[1], default=("-", 0))
     return {"per_platform_s": seconds, "bound_s": busiest[1], "busiest": busiest[0],
             "rsshub_host_s": round(rsshub / CLIENT_RATE / feed_slots), "feed_slots": feed_slots}
