@@ -63,7 +63,7 @@ from province import QUARTER, generate_province  # noqa: E402
 from sitefarm import FarmManifest, Nginx  # noqa: E402
 
 FULL_SIZES = [(150, 1500), (300, 3000), (600, 6000)]
-QUICK_SIZES = [(40, 400)]
+QUICK_SIZES = [(30, 300)]
 PAGES = 60
 TARGET_MINUTES = 15.0
 TARGET_MB = 2048

@@ -57,7 +57,7 @@ from sitefarm import AS_OF, Nginx, generate  # noqa: E402
 
 SIZES = {
     "probe": ([1000, 2000, 4000], [1000]),
-    "crawl": ([100, 200, 400], [80]),  # sites of PAGES pages each
+    "crawl": ([100, 200, 400], [60]),  # sites of PAGES pages each
     "polite": ([30, 60, 120], [60]),  # pages per host, POLITE_HOSTS hosts
 }
 PAGES = 60
