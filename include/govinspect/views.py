@@ -399,7 +399,7 @@ def quarter_report(quarter: str, url: str | None = None, reports_dir: Path | Non
             ))
         quarterly = {s.unit: s for s in scores if s.period == q}
         annual = {s.unit: s for s in scores if s.period == year}
-    changes = {row["unit"]: row for row in unit_changes(q, url=url)} if quarterly else {}
+        changes = {row["unit"]: row for row in unit_changes(q, session=session)} if quarterly else {}
     for unit in sorted(set(quarterly) | set(annual)):
         qs, ys = quarterly.get(unit), annual.get(unit)
         basis = ys or qs

@@ -102,28 +102,33 @@ def _periods(period: str) -> tuple[str, str, str]:
     return str(q), str(q.previous()), str(Quarter(q.year - 1, q.number))
 
 
-def unit_changes(period: str, *, url: str | None = None) -> list[dict[str, Any]]:
+def unit_changes(period: str, *, url: str | None = None, session: Session | None = None) -> list[dict[str, Any]]:
     """Each unit's score in ``period`` (a quarter such as 2020Q3, or a year such as 2020) with its
     change from the period before (环比) and from the same period a year earlier (同比).
 
     Rows: unit, unit_kind, score, website_score, account_score, previous_score,
     change_from_previous, year_ago_score, change_from_year_ago, plus ``period``, ``previous`` and
-    ``year_ago`` naming the periods compared.
+    ``year_ago`` naming the periods compared. Read in ``session`` when given (a caller's
+    transaction), else in a transaction of its own on ``url``.
     """
+    if session is None:
+        with session_scope(url) as own:
+            return unit_changes(period, session=own)
     current, previous, year_ago = _periods(period)
-    with session_scope(url) as session:
-        rows = _rows(
-            session,
-            sql("unit_score_changes"),
-            {"period": current, "previous": previous, "year_ago": year_ago, "scale": CHANGE_SCALE},
-        )
+    rows = _rows(
+        session,
+        sql("unit_score_changes"),
+        {"period": current, "previous": previous, "year_ago": year_ago, "scale": CHANGE_SCALE},
+    )
     return [{"period": current, "previous": previous, "year_ago": year_ago, **row} for row in rows]
 
 
-def stored_unit_scores(period: str, *, url: str | None = None) -> list[dict[str, Any]]:
-    """The stored unit scores of one period (a quarter or a year), by unit."""
+def stored_unit_scores(period: str, *, url: str | None = None, session: Session | None = None) -> list[dict[str, Any]]:
+    """The stored unit scores of one period (a quarter or a year), by unit; in ``session`` when given."""
     from sqlalchemy import select
 
-    with session_scope(url) as session:
-        rows = session.execute(select(UnitScore).where(UnitScore.period == period).order_by(UnitScore.unit)).scalars()
-        return [{c.name: getattr(r, c.name) for c in UnitScore.__table__.columns} for r in rows]
+    if session is None:
+        with session_scope(url) as own:
+            return stored_unit_scores(period, session=own)
+    rows = session.execute(select(UnitScore).where(UnitScore.period == period).order_by(UnitScore.unit)).scalars()
+    return [{c.name: getattr(r, c.name) for c in UnitScore.__table__.columns} for r in rows]

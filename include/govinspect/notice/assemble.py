@@ -140,6 +140,7 @@ def build_notice(quarter: str, profile: Profile, url: str | None = None) -> Noti
         earlier = _earlier_rates(session, q)
         previous_failed = _failed_in(session, earlier[-1][0]) if earlier else {}
         issue_date = _issue_date(session, q, profile)
+        unit_rows = _unit_score_rows(session, quarter)
 
     registered = [a for a in accounts if a.origin == "registry"]
     by_finding: dict[str, list[Finding]] = defaultdict(list)
@@ -245,7 +246,6 @@ def build_notice(quarter: str, profile: Profile, url: str | None = None) -> Noti
                                  [[str(i), r.source_file, str(r.row), r.column, r.value or "", r.reason]
                                   for i, r in enumerate(quarantine, start=1)], landscape=True))
 
-    unit_rows = _unit_score_rows(quarter, url)
     if unit_rows:
         number = len(attachments) + 1
         attachments.append(Table(number, "各单位检查得分",
@@ -635,11 +635,11 @@ def _site_row(i: int, s: Website, v: Verdict | None, status: str) -> list[str]:
             "；".join(n for n in notes if n) or "无"]
 
 
-def _unit_score_rows(quarter: str, url: str | None) -> list[list[str]]:
+def _unit_score_rows(session: Any, quarter: str) -> list[list[str]]:
     """附件: each unit's score this quarter, its change from the quarter before (环比) and from the same
     quarter a year earlier (同比), and the year's score so far; highest first. Empty before the rollup ran."""
-    changes = unit_changes(quarter, url=url)
-    annual = {row["unit"]: row for row in stored_unit_scores(quarter[:4], url=url)}
+    changes = unit_changes(quarter, session=session)
+    annual = {row["unit"]: row for row in stored_unit_scores(quarter[:4], session=session)}
     changes.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0.0), r["unit"]))
     return [[str(i), r["unit"], r["unit_kind"] or "", format_score(r["score"]), format_change(r["change_from_previous"]),
              format_change(r["change_from_year_ago"]), format_score((annual.get(r["unit"]) or {}).get("score"))]
