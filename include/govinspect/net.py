@@ -12,6 +12,9 @@ enforces what a serious crawler of other people's servers must:
   public name that resolves or redirects to an internal address is refused too;
 * a curl-like ``--connect-to`` table (``GOVINSPECT_CONNECT_TO``) so real hostnames can be
   served by a test farm without touching ``/etc/hosts``.
+
+The wire protocol (keep-alive connections, HTTP/1.1 parsing, TLS, decoding) is
+:mod:`govinspect.http1`.
 """
 
 from __future__ import annotations
@@ -20,16 +23,12 @@ import asyncio
 import ipaddress
 import os
 import socket
-import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import ThreadedResolver
-
+from govinspect import http1
 from govinspect.checks.outcomes import Outcome
 from govinspect.config import NetSettings
 
@@ -66,30 +65,38 @@ def address_blocked(address: str, allow: tuple) -> bool:
     )
 
 
-class GuardedResolver(AbstractResolver):
-    """Resolves through the connect-to table or DNS, then refuses internal addresses."""
+class GuardedResolver:
+    """Resolves through the connect-to table or DNS, then refuses internal addresses.
 
-    def __init__(self, settings: NetSettings) -> None:
+    Answers are kept for ``ttl`` seconds, and one lookup serves every request that asks for the
+    same name meanwhile."""
+
+    def __init__(self, settings: NetSettings, ttl: float = 300.0) -> None:
         self._settings = settings
-        self._dns = ThreadedResolver()
+        self._ttl = ttl
+        self._cache: dict[tuple[str, int], tuple[float, asyncio.Future[list[http1.Address]]]] = {}
 
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+    async def __call__(self, host: str, port: int) -> list[http1.Address]:
+        key = (host, port)
+        entry = self._cache.get(key)
+        now = time.monotonic()
+        if entry is None or entry[0] < now or (entry[1].done() and entry[1].exception() is not None):
+            future = asyncio.ensure_future(self._resolve(host, port))
+            entry = self._cache[key] = (now + self._ttl, future)
+        return await asyncio.shield(entry[1])
+
+    async def _resolve(self, host: str, port: int) -> list[http1.Address]:
         target = self._settings.connect_to.get((host.lower(), port))
         if target is not None:
             addr, addr_port = target
-            fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
-            results: list[ResolveResult] = [
-                {"hostname": host, "host": addr, "port": addr_port, "family": fam, "proto": 0, "flags": socket.AI_NUMERICHOST}
-            ]
+            results = [(int(socket.AF_INET6 if ":" in addr else socket.AF_INET), addr, addr_port)]
         else:
-            results = await self._dns.resolve(host, port, family)
-        allowed = [r for r in results if not address_blocked(r["host"], self._settings.allow_networks)]
+            ascii_host = host if host.isascii() else host.encode("idna").decode("ascii")
+            results = await http1.resolve_addresses(ascii_host, port)
+        allowed = [r for r in results if not address_blocked(r[1], self._settings.allow_networks)]
         if not allowed:
-            raise BlockedAddressError(f"{host} resolves only to internal addresses ({', '.join(r['host'] for r in results)})")
+            raise BlockedAddressError(f"{host} resolves only to internal addresses ({', '.join(r[1] for r in results)})")
         return allowed
-
-    async def close(self) -> None:
-        await self._dns.close()
 
 
 @dataclass
@@ -112,26 +119,22 @@ class FetchResult:
 def _classify_exception(exc: BaseException) -> tuple[Outcome, str]:
     if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):
         return Outcome.TIMEOUT, "no complete response within the deadline"
-    if isinstance(exc, aiohttp.InvalidURL):
-        return Outcome.INVALID_URL, str(exc)
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        os_error = getattr(exc, "os_error", None)
-        if isinstance(os_error, BlockedAddressError) or isinstance(exc.__cause__, BlockedAddressError):
-            return Outcome.BLOCKED_PRIVATE_ADDRESS, str(os_error or exc.__cause__)
-        if isinstance(exc, (aiohttp.ClientConnectorCertificateError, aiohttp.ClientConnectorSSLError)):
-            return Outcome.TLS_ERROR, str(exc)
-        dns_error = getattr(aiohttp, "ClientConnectorDNSError", ())
-        if (dns_error and isinstance(exc, dns_error)) or isinstance(os_error, socket.gaierror):
-            return Outcome.DNS_ERROR, str(exc)
-        return Outcome.CONNECT_ERROR, str(exc)
     if isinstance(exc, BlockedAddressError):
         return Outcome.BLOCKED_PRIVATE_ADDRESS, str(exc)
-    if isinstance(exc, (aiohttp.ClientSSLError, ssl.SSLError)):
+    if isinstance(exc, socket.gaierror):
+        return Outcome.DNS_ERROR, f"name not resolved: {exc}"
+    if isinstance(exc, http1.InvalidTarget):
+        return Outcome.INVALID_URL, str(exc)
+    if isinstance(exc, http1.TlsError):
         return Outcome.TLS_ERROR, str(exc)
-    if isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError, aiohttp.ClientResponseError)):
-        return Outcome.PROTOCOL_ERROR, str(exc) or type(exc).__name__
-    if isinstance(exc, (aiohttp.ClientError, OSError)):
+    if isinstance(exc, http1.BodyTooLarge):
+        return Outcome.TOO_LARGE, str(exc)
+    if isinstance(exc, http1.ProtocolError):
+        return Outcome.PROTOCOL_ERROR, str(exc)
+    if isinstance(exc, (http1.ConnectError, OSError)):
         return Outcome.CONNECT_ERROR, str(exc) or type(exc).__name__
+    if isinstance(exc, UnicodeError):
+        return Outcome.INVALID_URL, f"URL cannot be encoded: {exc}"
     raise exc
 
 
@@ -176,7 +179,7 @@ def status_outcome(status: int) -> Outcome:
 
 
 class HttpClient:
-    """An aiohttp session with govinspect's safety rules. Use as ``async with HttpClient() as c``."""
+    """HTTP with govinspect's safety rules. Use as ``async with HttpClient() as c``."""
 
     def __init__(
         self,
@@ -195,15 +198,13 @@ class HttpClient:
         self.max_redirects = max_redirects
         self._limit = limit
         self._limit_per_host = limit_per_host
-        self._session: aiohttp.ClientSession | None = None
+        self._pool: http1.ConnectionPool | None = None
         if per_host_rate is not None and per_host_rate < 0:
             per_host_rate = float(os.environ.get("GOVINSPECT_PER_HOST_RATE", DEFAULT_PER_HOST_RATE))
         self._per_host_interval = 1.0 / per_host_rate if per_host_rate else 0.0
         self._host_next: dict[str, float] = {}
         self._host_locks: dict[str, asyncio.Lock] = {}
-        # Requests in flight are bounded here (per host, then in all), not by waiting inside aiohttp's
-        # connector: its queue of waiters is reshuffled on every released connection, which costs
-        # O(hosts) per request when a probe round or a batch of sites waits on many hosts at once.
+        # Requests in flight are bounded here, per host and then in all; each holds one connection.
         self._in_flight: asyncio.Semaphore | None = None
         self._host_slots: dict[str, asyncio.Semaphore] = {}
         self.cache: dict[Any, Any] = {}  # results shared for the life of the client (one run): link checks, robots.txt
@@ -221,25 +222,16 @@ class HttpClient:
             await asyncio.sleep(wait)
 
     async def __aenter__(self) -> HttpClient:
-        self._in_flight = asyncio.Semaphore(self._limit or 1 << 30)  # 0 means no limit, as in aiohttp
-        connector = aiohttp.TCPConnector(
-            resolver=GuardedResolver(self.settings),
-            limit=self._limit,
-            limit_per_host=self._limit_per_host,
-            ttl_dns_cache=300,
-        )
-        self._session = aiohttp.ClientSession(
-            connector=connector,
-            headers={"User-Agent": self.settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
-            timeout=aiohttp.ClientTimeout(total=None),
-            cookie_jar=aiohttp.DummyCookieJar(),
-        )
+        self._in_flight = asyncio.Semaphore(self._limit or 1 << 30)  # 0 means no limit
+        self._pool = http1.ConnectionPool(
+            GuardedResolver(self.settings), user_agent=self.settings.user_agent,
+            max_idle=max(self._limit, 128))
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def _literal_blocked(self, host: str) -> bool:
         """An IP literal (not a name) that is internal and not allowlisted."""
@@ -266,7 +258,7 @@ class HttpClient:
         ``truncate`` reads at most ``max_bytes`` and stops without calling the page too large
         (a link check needs to know the link works, not the whole file).
         """
-        assert self._session is not None, "use HttpClient as an async context manager"
+        assert self._pool is not None, "use HttpClient as an async context manager"
         started = time.monotonic()
         budget = self.timeout if timeout is None else timeout
         result = FetchResult(url=url, outcome=Outcome.NOT_CHECKED)
@@ -297,47 +289,44 @@ class HttpClient:
         current = url
         for _hop in range(self.max_redirects + 1):
             parts = urlsplit(current)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            host = parts.hostname
+            if parts.scheme not in ("http", "https") or not host:
                 result.outcome, result.detail = Outcome.INVALID_URL, f"not an http(s) URL: {current[:200]}"
                 return
-            if self._literal_blocked(parts.hostname):
-                result.outcome, result.detail = Outcome.BLOCKED_PRIVATE_ADDRESS, f"{parts.hostname} is an internal address"
+            try:
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+            except ValueError:
+                result.outcome, result.detail = Outcome.INVALID_URL, f"bad port in {current[:200]}"
                 return
+            if self._literal_blocked(host):
+                result.outcome, result.detail = Outcome.BLOCKED_PRIVATE_ADDRESS, f"{host} is an internal address"
+                return
+            target = http1.request_target(parts.path, parts.query)
             if self._per_host_interval:
-                await self._polite(parts.hostname)
-            host_slot = self._host_slots.get(parts.hostname) or self._host_slots.setdefault(
-                parts.hostname, asyncio.Semaphore(self._limit_per_host or self._limit or 1 << 30))
+                await self._polite(host)
+            host_slot = self._host_slots.get(host) or self._host_slots.setdefault(
+                host, asyncio.Semaphore(self._limit_per_host or self._limit or 1 << 30))
             async with host_slot, self._in_flight:
                 clock.start()
-                async with self._session.request(method, current, allow_redirects=False, headers=headers) as response:
-                    result.status = response.status
-                    result.final_url = str(response.url)
-                    result.headers = {k.lower(): v for k, v in response.headers.items()}
-                    location = response.headers.get("Location")
-                    if response.status in REDIRECT_STATUSES and location:
-                        nxt = urljoin(current, location)
-                        result.redirects.append(nxt)
-                        if nxt in seen:
-                            result.outcome, result.detail = Outcome.REDIRECT_LOOP, f"redirect back to {nxt[:200]}"
-                            return
-                        seen.add(nxt)
-                        current = nxt
-                        if response.status == 303:
-                            method = "GET"
-                        continue
-                    body = bytearray()
-                    if method != "HEAD":
-                        while chunk := await response.content.read(65536):
-                            body.extend(chunk)
-                            if len(body) > limit:
-                                if truncate:
-                                    del body[limit:]
-                                    break
-                                result.outcome, result.detail = Outcome.TOO_LARGE, f"body larger than {limit} bytes"
-                                return
-                    result.body = bytes(body)
-                    result.outcome = status_outcome(response.status)
+                response = await self._pool.request(method, parts.scheme, host, port, target, headers, limit, truncate)
+            result.status = response.status
+            result.final_url = current
+            result.headers = response.headers
+            location = response.headers.get("location")
+            if response.status in REDIRECT_STATUSES and location:
+                nxt = urljoin(current, location.strip())
+                result.redirects.append(nxt)
+                if nxt in seen:
+                    result.outcome, result.detail = Outcome.REDIRECT_LOOP, f"redirect back to {nxt[:200]}"
                     return
+                seen.add(nxt)
+                current = nxt
+                if response.status == 303:
+                    method = "GET"
+                continue
+            result.body = response.body
+            result.outcome = status_outcome(response.status)
+            return
         result.outcome, result.detail = Outcome.TOO_MANY_REDIRECTS, f"more than {self.max_redirects} redirects"
 
 

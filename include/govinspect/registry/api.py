@@ -111,7 +111,7 @@ def guarded_session(session: requests.Session | None = None) -> requests.Session
 
     Proxies are not used, whether from ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``, ``.netrc`` or
     the session: a proxy would open the connection itself, past the address check. The website
-    and account checks (aiohttp) ignore those variables too.
+    and account checks (`govinspect.http1`) ignore those variables too.
     """
     session = session or requests.Session()
     session.trust_env = False
