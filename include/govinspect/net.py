@@ -288,9 +288,12 @@ class HttpClient:
         seen = {url}
         current = url
         for _hop in range(self.max_redirects + 1):
-            parts = urlsplit(current)
-            host = parts.hostname
-            if parts.scheme not in ("http", "https") or not host:
+            try:
+                parts = urlsplit(current)
+                host = parts.hostname
+            except ValueError:  # e.g. an unbalanced "[" in the host
+                host = None
+            if not host or parts.scheme not in ("http", "https"):
                 result.outcome, result.detail = Outcome.INVALID_URL, f"not an http(s) URL: {current[:200]}"
                 return
             try:

@@ -261,3 +261,13 @@ def test_host_header_and_target_forms() -> None:
     assert request_target("", "") == "/"
     assert request_target("/a b", "x=1") == "/a%20b?x=1"
     assert request_target("/a%20b", "") == "/a%20b"
+
+
+@pytest.mark.parametrize("url", ["http://[invalid/x", "http://a..b.gov.cn/", "http://x.gov.cn:99999/", "mailto:x@gov.cn",
+                                 "http://www.example.gov.cn/\ud800"])
+def test_urls_that_cannot_be_sent_are_invalid(server: Scripted, url: str) -> None:
+    async def go():
+        async with _client(server) as client:
+            return await client.fetch(url)
+
+    assert asyncio.run(go()).outcome == "invalid_url"
