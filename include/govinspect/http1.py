@@ -289,7 +289,7 @@ class ConnectionPool:
                  max_idle: int = 256) -> None:
         self._resolve = resolve
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
-        self._idle_count = 0
+        self._idle_order: dict[_Connection, None] = {}  # every idle connection, least recently used first
         self._max_idle = max_idle
         self._active: set[_Connection] = set()
         self._ssl: ssl.SSLContext | None = None
@@ -342,18 +342,22 @@ class ConnectionPool:
         idle = self._idle.get(key)
         while idle:
             conn = idle.pop()
-            self._idle_count -= 1
+            del self._idle_order[conn]
             if not conn.closed:
                 conn.reused = True
                 return conn
         return None
 
     def _put_idle(self, conn: _Connection) -> None:
-        if self._idle_count >= self._max_idle:
-            conn.close()
-            return
+        """Keep ``conn`` for the next request to its origin; past ``max_idle`` connections the least
+        recently used one is closed (a host linked once must not crowd out the hosts being crawled)."""
+        if len(self._idle_order) >= self._max_idle:
+            oldest = next(iter(self._idle_order))
+            del self._idle_order[oldest]
+            self._idle[oldest.key].remove(oldest)
+            oldest.close()
         self._idle.setdefault(conn.key, []).append(conn)
-        self._idle_count += 1
+        self._idle_order[conn] = None
 
     async def _open(self, key: tuple[str, str, int]) -> _Connection:
         scheme, host, port = key
@@ -381,7 +385,7 @@ class ConnectionPool:
             for conn in conns:
                 conn.close()
         self._idle.clear()
-        self._idle_count = 0
+        self._idle_order.clear()
         for conn in list(self._active):
             conn.close()
         self._active.clear()

@@ -271,3 +271,19 @@ def test_urls_that_cannot_be_sent_are_invalid(server: Scripted, url: str) -> Non
             return await client.fetch(url)
 
     assert asyncio.run(go()).outcome == "invalid_url"
+
+
+def test_past_the_idle_limit_the_least_recently_used_connection_goes(server: Scripted) -> None:
+    hosts = ["a.example.gov.cn", "b.example.gov.cn", "c.example.gov.cn"]
+    settings = NetSettings(allow_networks=parse_networks("127.0.0.0/8"),
+                           connect_to=parse_connect_to(",".join(f"{h}:80:127.0.0.1:{server.port}" for h in hosts)))
+
+    async def go():
+        async with HttpClient(settings, timeout=3.0, per_host_rate=None) as client:
+            client._pool._max_idle = 2
+            for host in ["a", "b", "a", "c", "a", "b", "a"]:  # c pushes out b, the least recently used
+                assert (await client.fetch(f"http://{host}.example.gov.cn/length")).outcome == "ok"
+
+    before = server.connections
+    asyncio.run(go())
+    assert server.connections - before == 4  # a, b, c, then b again
