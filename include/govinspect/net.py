@@ -83,7 +83,9 @@ class GuardedResolver:
         if entry is None or entry[0] < now or (entry[1].done() and entry[1].exception() is not None):
             future = asyncio.ensure_future(self._resolve(host, port))
             entry = self._cache[key] = (now + self._ttl, future)
-        return await asyncio.shield(entry[1])
+        if entry[1].done():
+            return entry[1].result()
+        return await asyncio.shield(entry[1])  # one caller's deadline must not cancel the others' lookup
 
     async def _resolve(self, host: str, port: int) -> list[http1.Address]:
         target = self._settings.connect_to.get((host.lower(), port))
