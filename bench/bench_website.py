@@ -108,7 +108,7 @@ def _usage() -> tuple[float, int]:
 
 def _probe_worker(urls: list[str], connect_to: dict, rounds: int, out: Any) -> None:
     from govinspect.checks import liveness
-    from govinspect.net import HttpClient
+    from govinspect.net import HttpClient, run
 
     async def one_round() -> tuple[float, Counter]:
         started = time.monotonic()
@@ -119,7 +119,7 @@ def _probe_worker(urls: list[str], connect_to: dict, rounds: int, out: Any) -> N
     cpu0, _ = _usage()
     walls, outcomes = [], Counter()
     for _ in range(rounds):
-        wall, outcomes = asyncio.run(one_round())
+        wall, outcomes = run(one_round())  # the event loop the liveness_probe DAG's rounds run on
         walls.append(wall)
     cpu, rss = _usage()
     out.put({"walls": walls, "cpu": cpu - cpu0, "rss_mb": rss, "outcomes": dict(outcomes)})
@@ -221,7 +221,7 @@ def _crawl_worker(batches: Any, connect_to: dict, per_host_rate: float, go: Any,
     """An Airflow worker slot: takes mapped batches until none is left and runs each as
     ``check_website_batch`` does — ``check_website`` on every site of the batch over one fresh client."""
     from govinspect.checks.website import SiteTarget, check_website
-    from govinspect.net import HttpClient, limit_for_hosts
+    from govinspect.net import HttpClient, limit_for_hosts, run
 
     async def run_batch(targets: list[SiteTarget]) -> list[Any]:
         async with HttpClient(_settings(connect_to), per_host_rate=per_host_rate,
@@ -233,7 +233,7 @@ def _crawl_worker(batches: Any, connect_to: dict, per_host_rate: float, go: Any,
     started = time.monotonic()
     checks: list[Any] = []
     while (batch := batches.get()) is not None:
-        checks.extend(asyncio.run(run_batch([SiteTarget(code, name, url) for code, name, url in batch])))
+        checks.extend(run(run_batch([SiteTarget(code, name, url) for code, name, url in batch])))
     ended = time.monotonic()
     cpu, rss = _usage()
     observations = [c.observation for c in checks]

@@ -83,3 +83,10 @@ def demo_profile():
     from govinspect.profile import load_profile
 
     return load_profile(DEMO_PROFILE)
+
+
+@pytest.fixture(params=["uvloop", "asyncio"])
+def each_event_loop(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a test once on each event loop ``govinspect.net.run`` can use (``GOVINSPECT_EVENT_LOOP``)."""
+    monkeypatch.setenv("GOVINSPECT_EVENT_LOOP", request.param)
+    return request.param

@@ -17,6 +17,7 @@ politeness) stay in :mod:`govinspect.net`; this module reports failures as the e
 from __future__ import annotations
 
 import asyncio
+import functools
 import socket
 import ssl
 import zlib
@@ -399,8 +400,10 @@ def _header_lines(headers: dict[str, str]) -> str:
 
 
 async def resolve_addresses(host: str, port: int) -> list[Address]:
-    """DNS through the event loop's resolver (a thread), TCP addresses in the order returned."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    """DNS through the system's resolver (``socket.getaddrinfo`` in a thread, whichever the event loop),
+    TCP addresses in the order returned."""
+    infos = await asyncio.get_running_loop().run_in_executor(
+        None, functools.partial(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM))
     seen: list[Address] = []
     for family, _type, _proto, _canon, sockaddr in infos:
         entry = (int(family), str(sockaddr[0]), int(sockaddr[1]))

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, tuple_
 from govinspect import config
 from govinspect.checks import liveness
 from govinspect.checks.website import SiteTarget, check_website
-from govinspect.net import HttpClient, limit_for_hosts
+from govinspect.net import HttpClient, limit_for_hosts, run
 from govinspect.newmedia.adapters import (
     AccountTarget,
     ManualRecord,
@@ -149,7 +149,7 @@ def check_website_batch(quarter: str, batch: dict[str, Any], profile: Profile | 
         async with HttpClient(limit=limit_for_hosts(len(targets))) as client:
             return await asyncio.gather(*(check_website(client, t, as_of) for t in targets))
 
-    checks = asyncio.run(run_all())
+    checks = run(run_all())
     with session_scope(url) as session:
         # These sites' rows, whatever batch wrote them: labels shift when the registry gains a unit.
         session.execute(delete(WebsiteObservation).where(WebsiteObservation.quarter == quarter,
@@ -211,7 +211,7 @@ def probe_round(quarter: str | None = None, at: datetime | None = None, url: str
             quarter = session.execute(select(Website.quarter).order_by(Website.quarter.desc()).limit(1)).scalar()
         sites = session.execute(select(Website).where(Website.quarter == quarter)).scalars().all()
         targets = [(s.site_code, s.url) for s in sites if "下线" not in (s.status or "")]
-    results = asyncio.run(_probe_with_controls(targets))
+    results = run(_probe_with_controls(targets))
     with session_scope(url) as session:
         upsert(session, Probe, [
             {"site_code": code, "probed_at": at, "url": r.url, "outcome": r.outcome, "status": r.status,
@@ -250,7 +250,7 @@ def confirm_liveness(quarter: str, profile: Profile | None = None, url: str | No
             rounds.append((moment, await _probe_with_controls(suspects)))
         return rounds
 
-    rounds = asyncio.run(series())
+    rounds = run(series())
     with session_scope(url) as session:
         rows = {}
         for moment, results in rounds:
@@ -294,7 +294,7 @@ def replay_probe_week(quarter: str, profile: Profile | None = None, url: str | N
         async with HttpClient(limit_per_host=8, per_host_rate=None) as client:
             return await asyncio.gather(*(liveness.probe(client, u) for _c, u, _m in plan))
 
-    results = asyncio.run(run_all())
+    results = run(run_all())
     with session_scope(url) as session:
         upsert(session, Probe, [
             {"site_code": code, "probed_at": moment, "url": r.url, "outcome": r.outcome, "status": r.status,
@@ -402,7 +402,7 @@ def check_account_batch(quarter: str, batch: dict[str, Any], profile: Profile | 
                    for a in (accounts[k] for k in keys if k in accounts)]
     settings = source_settings(profile, quarter)
     settings.shared_by(batches_at_once, batch.get("platform_batches"))
-    results = asyncio.run(check_accounts(targets, check_point, settings, manual, SourceCredentials.from_mapping(secrets)))
+    results = run(check_accounts(targets, check_point, settings, manual, SourceCredentials.from_mapping(secrets)))
     findings = {}
     for r in results:
         for f in r.findings:

@@ -15,7 +15,9 @@ import pytest
 
 from govinspect.config import NetSettings, parse_connect_to, parse_networks
 from govinspect.http1 import host_header, request_target
-from govinspect.net import HttpClient
+from govinspect.net import HttpClient, run
+
+pytestmark = pytest.mark.usefixtures("each_event_loop")  # on uvloop and on asyncio's own loop
 
 HOST = "www.example.gov.cn"
 PAGE = "<html><body>首页 政务公开</body></html>".encode()
@@ -117,6 +119,8 @@ def SCRIPT(path: str, method: str):  # noqa: N802 - the server's routing table
     if path == "/head-length":
         # a HEAD answer announcing the length of the GET body, as servers do
         return b"HTTP/1.1 200 OK\r\nContent-Length: 12345\r\n\r\n" if method == "HEAD" else _answer("200 OK", body)
+    if path == "/silent-close":
+        return _answer("200 OK", body), "close"
     if path == "/close-after":
         return _answer("200 OK", body, ("Connection: close",)), "close"
     if path == "/short":
@@ -156,7 +160,7 @@ def fetch_all(server: Scripted, calls: list[tuple[str, dict]], **client_kwargs):
         async with _client(server, **client_kwargs) as client:
             return [await client.fetch(f"http://{HOST}{path}", **kw) for path, kw in calls]
 
-    return asyncio.run(go())
+    return run(go())
 
 
 @pytest.mark.parametrize("path", ["/length", "/chunked", "/until-close", "/gzip", "/gzip-chunked", "/deflate",
@@ -208,18 +212,17 @@ def test_a_stale_idle_connection_is_replaced_once(server: Scripted) -> None:
 
 
 def test_an_idle_connection_closed_meanwhile_is_not_taken(server: Scripted) -> None:
+    """The server answers as if keeping the connection, then closes it (its idle timeout)."""
+
     async def go():
         async with _client(server) as client:
-            first = await client.fetch(f"http://{HOST}/length")
-            for conns in client._pool._idle.values():  # what a server's idle timeout does
-                for conn in conns:
-                    conn.transport.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
-            await asyncio.sleep(0.05)
+            first = await client.fetch(f"http://{HOST}/silent-close")
+            await asyncio.sleep(0.1)
             second = await client.fetch(f"http://{HOST}/chunked")
             return first, second
 
     before, sent = server.connections, len(server.requests)
-    first, second = asyncio.run(go())
+    first, second = run(go())
     assert (first.outcome, second.outcome, second.body) == ("ok", "ok", PAGE)
     assert server.connections - before == 2 and len(server.requests) - sent == 2
 
@@ -270,7 +273,7 @@ def test_urls_that_cannot_be_sent_are_invalid(server: Scripted, url: str) -> Non
         async with _client(server) as client:
             return await client.fetch(url)
 
-    assert asyncio.run(go()).outcome == "invalid_url"
+    assert run(go()).outcome == "invalid_url"
 
 
 def test_past_the_idle_limit_the_least_recently_used_connection_goes(server: Scripted) -> None:
@@ -285,5 +288,5 @@ def test_past_the_idle_limit_the_least_recently_used_connection_goes(server: Scr
                 assert (await client.fetch(f"http://{host}.example.gov.cn/length")).outcome == "ok"
 
     before = server.connections
-    asyncio.run(go())
+    run(go())
     assert server.connections - before == 4  # a, b, c, then b again

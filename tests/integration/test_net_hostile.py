@@ -13,7 +13,9 @@ import pytest
 from aiohttp import web
 
 from govinspect.config import NetSettings, parse_connect_to, parse_networks
-from govinspect.net import HttpClient, address_blocked
+from govinspect.net import HttpClient, address_blocked, run
+
+pytestmark = pytest.mark.usefixtures("each_event_loop")  # on uvloop and on asyncio's own loop
 
 LOOPBACK = parse_networks("127.0.0.0/8")
 
@@ -152,7 +154,7 @@ def fetch(server: Server, path: str, host: str = "www.example.gov.cn", timeout: 
             return await client.fetch(f"http://{host}{path}", **kwargs)
 
     started = time.monotonic()
-    result = asyncio.run(go())
+    result = run(go())
     return result, time.monotonic() - started
 
 
@@ -189,7 +191,7 @@ def test_loopback_refused_unless_allowed(server):
             return await client.fetch(f"http://127.0.0.1:{server.port}/"), await client.fetch(
                 f"http://localhost:{server.port}/")
 
-    literal, named = asyncio.run(go())
+    literal, named = run(go())
     assert literal.outcome == "blocked_private_address"
     assert named.outcome == "blocked_private_address"
 
@@ -230,7 +232,7 @@ def test_requests_to_one_host_are_spaced(server):
             await asyncio.gather(*(client.fetch(f"http://www.example.gov.cn/stamp/{i}") for i in range(6)))
 
     server.arrivals.clear()
-    asyncio.run(go())
+    run(go())
     assert len(server.arrivals) == 6
     # Sends are spaced 50 ms apart; arrivals may jitter a little, the span may not shrink.
     assert server.arrivals[-1] - server.arrivals[0] >= 5 * 0.05 * 0.9
@@ -248,7 +250,7 @@ def test_robots_txt_is_read_once_and_obeyed(server):
             private = await robots_allow(client, "http://www.example.gov.cn/private/a.html")
             return allowed, private, [k for k in client.cache if k[0] == "robots"]
 
-    allowed, private, keys = asyncio.run(go())
+    allowed, private, keys = run(go())
     assert (allowed, private) == (True, False)
     assert len(keys) == 1
 
@@ -263,6 +265,6 @@ def test_waiting_for_a_free_slot_does_not_count_against_the_deadline(server):
         async with HttpClient(settings, timeout=0.9, limit_per_host=1, per_host_rate=None) as client:
             return await asyncio.gather(*(client.fetch(f"http://www.example.gov.cn/half-second/{i}") for i in range(4)))
 
-    results = asyncio.run(go())
+    results = run(go())
     assert [r.outcome for r in results] == ["ok"] * 4
     assert all(r.elapsed_ms < 900 for r in results)

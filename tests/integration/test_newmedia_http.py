@@ -19,6 +19,7 @@ import pytest
 from aiohttp import web
 
 from govinspect.config import NetSettings, parse_connect_to, parse_networks
+from govinspect.net import run
 from govinspect.newmedia.adapters import check_accounts
 from govinspect.newmedia.model import AccountState, AccountTarget, Freshness
 from govinspect.newmedia.settings import SourceCredentials, SourceSettings
@@ -165,7 +166,7 @@ def test_a_batch_over_loopback(server: Server) -> None:
     server.seen.clear()
     server.hits.clear()
     creds = SourceCredentials(weibo_cookie=COOKIE, rsshub_key=RSSHUB_KEY)
-    results = asyncio.run(check_accounts(TARGETS, CHECK_POINT, _settings(), credentials=creds, net=_net(server)))
+    results = run(check_accounts(TARGETS, CHECK_POINT, _settings(), credentials=creds, net=_net(server)))
     got = {r.target.key: (r.source, str(r.freshness), str(r.state), r.last_post) for r in results}
     assert got == {
         "weibo:7145280733": ("weibo", "fresh", "normal", date(2020, 10, 13)),
@@ -202,7 +203,7 @@ def test_a_batch_over_loopback(server: Server) -> None:
 def test_weibo_without_a_cookie_falls_back_to_the_rsshub_route(server: Server) -> None:
     target = AccountTarget("weibo", "5110156455", "前旗文旅")
     creds = SourceCredentials(rsshub_key=RSSHUB_KEY)
-    (result,) = asyncio.run(check_accounts([target], CHECK_POINT, _settings(), credentials=creds, net=_net(server)))
+    (result,) = run(check_accounts([target], CHECK_POINT, _settings(), credentials=creds, net=_net(server)))
     assert [r.source for r in result.readings] == ["weibo", "rsshub"]
     assert result.readings[0].reason == "微博接口要求登录（Cookie 缺失或已失效）"
     assert result.source == "rsshub" and result.freshness == Freshness.UNKNOWN
@@ -212,7 +213,7 @@ def test_weibo_without_a_cookie_falls_back_to_the_rsshub_route(server: Server) -
 def test_requests_to_one_platform_are_spaced(server: Server) -> None:
     server.seen.clear()
     targets = [AccountTarget("weibo", uid, "x") for uid in ("1000000001", "1000000002", "1000000003")]
-    asyncio.run(check_accounts(targets, CHECK_POINT, _settings(), net=_net(server)))
+    run(check_accounts(targets, CHECK_POINT, _settings(), net=_net(server)))
     starts = sorted(t for path, _q, _h, t in server.seen if path.startswith("m.weibo.cn"))
     assert len(starts) == 3
     # Sent 0.3 s apart. The server sees arrivals, which a loaded machine (or the first request's
@@ -224,6 +225,6 @@ def test_requests_to_one_platform_are_spaced(server: Server) -> None:
 
 def test_internal_addresses_stay_blocked_unless_allowed(server: Server) -> None:
     target = AccountTarget("app", "1488078891", "掌上前旗")
-    (result,) = asyncio.run(check_accounts([target], CHECK_POINT, _settings(), net=_net(server, allow=False)))
+    (result,) = run(check_accounts([target], CHECK_POINT, _settings(), net=_net(server, allow=False)))
     assert result.freshness == Freshness.UNKNOWN and result.state == AccountState.UNKNOWN
     assert result.reason == "App Store：地址属于内部网络，未获准访问"

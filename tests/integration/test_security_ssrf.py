@@ -24,7 +24,7 @@ from loopback import LoopbackServers
 
 from govinspect.checks.liveness import probe
 from govinspect.checks.website import SiteTarget, check_link, check_website
-from govinspect.net import HttpClient
+from govinspect.net import HttpClient, run
 from govinspect.newmedia.adapters import check_accounts
 from govinspect.newmedia.model import AccountTarget, Freshness
 from govinspect.newmedia.settings import SourceSettings
@@ -158,7 +158,7 @@ def _refused(outcomes: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _run(coro):  # noqa: ANN001, ANN202
-    return asyncio.run(coro)
+    return run(coro)
 
 
 async def _with_client(work):  # noqa: ANN001, ANN202

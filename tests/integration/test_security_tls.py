@@ -5,7 +5,6 @@ a page read; a server that accepts the connection and never completes the handsh
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import ipaddress
 import socket
@@ -27,11 +26,13 @@ from loopback import LoopbackServers
 from govinspect.checks.liveness import probe
 from govinspect.checks.website import SiteTarget, check_link, check_website
 from govinspect.config import NetSettings, parse_connect_to, parse_networks
-from govinspect.net import HttpClient
+from govinspect.net import HttpClient, run
 from govinspect.newmedia.adapters import check_accounts
 from govinspect.newmedia.model import AccountTarget, Freshness
 from govinspect.newmedia.settings import SourceSettings
 from govinspect.registry.api import ApiSource, RegistryApiError, fetch_resource
+
+pytestmark = pytest.mark.usefixtures("each_event_loop")  # on uvloop and on asyncio's own loop
 
 HOST = "www.example.gov.cn"
 DEADLINE = 2.0
@@ -99,7 +100,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServer]:
 
 def _timed(coro):  # noqa: ANN001, ANN202
     started = time.monotonic()
-    result = asyncio.run(coro)
+    result = run(coro)
     return result, time.monotonic() - started
 
 

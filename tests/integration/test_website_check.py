@@ -11,7 +11,7 @@ from govinspect.checks.website import CrawlBudget, SiteTarget, check_website
 from govinspect.config import NetSettings, parse_connect_to, parse_networks
 from govinspect.demo import designed
 from govinspect.demo.farm import start_farm
-from govinspect.net import HttpClient
+from govinspect.net import HttpClient, run
 
 TODAY = date(2020, 10, 15)
 
@@ -26,7 +26,7 @@ def portal_check():
             return await check_website(client, SiteTarget("1506230001", "门户网站", "http://www.etkqq.gov.cn/"), TODAY)
 
     try:
-        yield asyncio.run(go()), designed.outcomes(TODAY)
+        yield run(go()), designed.outcomes(TODAY)
     finally:
         farm.stop()
 
@@ -71,7 +71,7 @@ def test_budget_is_respected():
                                        CrawlBudget(max_pages=10, max_depth=1))
 
     try:
-        check = asyncio.run(go())
+        check = run(go())
     finally:
         farm.stop()
     assert check.observation["pages_fetched"] <= 10
@@ -82,7 +82,7 @@ def test_unreachable_site_is_a_finding_not_an_error():
         async with HttpClient(NetSettings(), timeout=2.0) as client:
             return await check_website(client, SiteTarget("1506230099", "内网网站", "http://10.255.255.1/"), TODAY)
 
-    check = asyncio.run(go())
+    check = run(go())
     assert check.homepage_outcome == "blocked_private_address"
     assert check.observation["checked"] is False
 
@@ -150,7 +150,7 @@ def test_detail_pages_date_an_undated_list():
             return await check_website(client, SiteTarget("1506230002", "测试", "http://www.test.gov.cn/"), TODAY)
 
     try:
-        check = asyncio.run(go())
+        check = run(go())
     finally:
         loop.call_soon_threadsafe(loop.stop)
     columns = {c["name"]: c for c in check.observation["columns"]}
