@@ -61,8 +61,6 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
-_SPACE = re.compile(r"[\s\u3000\xa0]+")
-
 
 def _words(words: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a keyword list; a number (12345) must not be part of a longer one (ICP备…12345号)."""
@@ -77,7 +75,8 @@ _CRUMB_SEPARATOR = re.compile(r"\s*(?:>>|＞＞|»|>|＞|›|→|/|\\|-{1,2}>)\s
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub("", text or "")
+    # Every whitespace character goes: str.split() breaks at all Unicode whitespace (\u3000, \xa0 …).
+    return "".join(text.split()) if text else ""
 
 
 def is_v5_excluded(name: str) -> bool:

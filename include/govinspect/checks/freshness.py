@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
@@ -105,6 +106,7 @@ _REGION_SELECTOR = ", ".join(
         "[class~=menu]", "[id=menu]", "[class*=daohang]", "[id*=daohang]", "[class~=dh]", "[id=dh]",
     )
 )
+_STRIP_SELECTOR = ", ".join(sorted(_SKIP_TAGS)) + ", " + _REGION_SELECTOR
 _NAV_SELECTOR = ", ".join(
     (
         "nav", "[class~=nav]", "[id=nav]", "[class~=navbar]", "[class~=mainnav]", "[id=mainnav]", "[class~=topnav]",
@@ -124,6 +126,11 @@ _CRUMB_SEPARATORS = re.compile(r">|»|＞|›|→")
 _PAGINATION = re.compile(
     r"共\s*\d+\s*页|共\s*\d+\s*条|下一页|上一页|尾\s*页|末\s*页|第\s*\d+\s*页|页次|\d+\s*/\s*\d+\s*页|createPageHTML"
 )
+# _PAGINATION spelled backwards, to be searched in the reversed text: each form then starts with a
+# fixed character (页, 条, 次, L) the regex engine skips ahead to, where forwards it tries every digit.
+_PAGINATION_REVERSED = re.compile(
+    r"页\s*\d+\s*共|条\s*\d+\s*共|页一下|页一上|页\s*尾|页\s*末|页\s*\d+\s*第|次页|页\s*\d+\s*/\s*\d+|LMTHegaPetaerc"
+)
 _BLANK = re.compile(r"暂无(?:信息|数据|内容|记录|相关|文章)|没有(?:找到)?(?:相关)?(?:信息|记录|数据|内容)|无记录|共\s*0\s*条")
 _BLANK_MARKER_SELECTOR = ", ".join(f':lexbor-contains("{word}")' for word in ("暂无", "没有", "无记录", "共0条"))
 _DETAIL_MARKS = re.compile(
@@ -136,13 +143,18 @@ _DOC_HEADER = re.compile(r"成文日期|日期|时间")
 _TODAY = re.compile(r"今天是|今日是|今天\s*[:：]|今日\s*[:：]|当前日期|当前时间|现在时间|现在是")
 _CELL_LABEL = re.compile(r"日期|时间|标题|名称|序号|状态|文号|索引号")
 _ROOT_PATH = re.compile(r"/?(?:(?:index|default|main|home)\.(?:s?html?|jsp|php|aspx?))?", re.I)
-_DATASTORE = re.compile(r"(?:<script[^>]*>\s*)?<datastore>(.*?)</datastore>(?:\s*</script>)?", re.S | re.I)
+# ``(?:<script[^>]*>\s*)?<datastore>…``, written to start with "<" so the regex engine skips from one
+# "<" to the next instead of trying the optional <script> at every character.
+_DATASTORE = re.compile(r"<(?:script[^>]*>\s*<)?datastore>(.*?)</datastore>(?:\s*</script>)?", re.S | re.I)
 _RECORD = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s|--|—|-)\s*")
 _DATE_START = frozenset("0123456789０１２３４５６７８９[(（【〇二")
 _SKIP_LINK = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:")
 _SLOW_HREF = re.compile(r"[ \\\n\r\t]|%2[eE]")
 _UNKNOWN = object()
+# What the page-level readers (meta tags, <base>, <title>, links, assets) take from the unchanged tree.
+_FIRST_READ = "base[href], meta[name], title, a[href], img[src], link[href], script[src], iframe[src]"
+_FIRST_READ_TAGS = ("base", "meta", "title", "a", "img", "link", "script", "iframe")
 
 
 def _text(node: LexborNode) -> str:
@@ -160,7 +172,7 @@ def _anchor_text(anchor: LexborNode, text: str) -> str:
 
 
 def _visible_length(text: str) -> int:
-    return len(_WS.sub("", text))
+    return len("".join(text.split()))  # str.split() and _WS break at the same (Unicode) whitespace
 
 
 def _open_data_islands(html: str) -> str:
@@ -233,38 +245,62 @@ class _Resolver:
 
     def _fast(self, href: str) -> str | None:
         """Plain absolute, root-relative and ./ ../ hrefs; anything unusual goes to urljoin."""
-        if not self.origin or _SLOW_HREF.search(href):
+        if not self.origin:
             return None
-        href = href.split("#", 1)[0].removesuffix("?")
-        if not href or "/." in href or href.startswith(("?", "//")):
+        if href[:1] == "/" or href[:8].lower().startswith(("http://", "https://")):
+            return _join_rooted(self.origin, href)
+        return _join(self.origin, self.segments, href)
+
+
+def _join(origin: str, segments: list[str] | tuple[str, ...], href: str) -> str | None:
+    """``href`` read from a page of ``origin`` in the folder ``segments``; None when it is not plain."""
+    if _SLOW_HREF.search(href):
+        return None
+    href = href.split("#", 1)[0].removesuffix("?")
+    if not href or "/." in href or href.startswith(("?", "//")):
+        return None
+    if href[:8].lower().startswith(("http://", "https://")):
+        scheme, _, rest = href.partition("://")
+        host, slash, path = rest.partition("/")
+        if not host or any(c in host for c in "@[?"):
             return None
-        if href[:8].lower().startswith(("http://", "https://")):
-            scheme, _, rest = href.partition("://")
-            host, slash, path = rest.partition("/")
-            if not host or any(c in host for c in "@[?"):
-                return None
-            return f"{scheme.lower()}://{host.lower()}/{path}"
-        if ":" in href.split("/", 1)[0]:
-            return None
-        if href.startswith("/"):
-            return self.origin + href
-        segments = list(self.segments)
-        while href.startswith(("./", "../")):
-            head, _, href = href.partition("/")
-            if head == ".." and segments:
-                segments.pop()
-        if href.startswith("."):
-            return None
-        return self.origin + "/" + "".join(s + "/" for s in segments) + href
+        return f"{scheme.lower()}://{host.lower()}/{path}"
+    if ":" in href.split("/", 1)[0]:
+        return None
+    if href.startswith("/"):
+        return origin + href
+    folder = list(segments)
+    while href.startswith(("./", "../")):
+        head, _, href = href.partition("/")
+        if head == ".." and folder:
+            folder.pop()
+    if href.startswith("."):
+        return None
+    return origin + "/" + "".join(s + "/" for s in folder) + href
+
+
+@lru_cache(maxsize=4096)
+def _join_rooted(origin: str, href: str) -> str | None:
+    """:func:`_join` of an absolute or root-relative href: the same from every folder of the site, so
+    the navigation and footer of pages in many folders (articles filed by month) are joined once."""
+    return _join(origin, (), href)
+
+
+@lru_cache(maxsize=4096)
+def _more_words(text: str) -> bool | None:
+    """Whether a link's text says "更多" / "more" (True) or something else (False); None when nothing
+    but arrows and marks is left, so the link itself must tell. Kept: a site repeats its links."""
+    stripped = _MORE_STRIP.sub("", text).lower()
+    if stripped in _MORE_WORDS:
+        return True
+    return False if stripped else None
 
 
 def _is_more(anchor: LexborNode, text: str) -> bool:
     """The "更多>>" / "more" link of a column block: it points at the column's own list page."""
-    stripped = _MORE_STRIP.sub("", text).lower()
-    if stripped in _MORE_WORDS:
-        return True
-    if stripped:
-        return False
+    said = _more_words(text)
+    if said is not None:
+        return said
     marks = ((anchor.attrs.get("class") or "") + " " + (anchor.attrs.get("id") or "")).lower()
     if "more" in marks or text.strip():  # class="more", or only arrows and pluses (>>, +)
         return True
@@ -286,11 +322,21 @@ def _clean_label(node: LexborNode) -> str:
             pieces.append(piece)
     if any(_CJK.search(p) for p in pieces):
         pieces = [p for p in pieces if _CJK.search(p)]
-    name = _WS.sub("", "".join(pieces)) if pieces else ""
+    name = "".join("".join(pieces).split()) if pieces else ""
     if not name:
         image = node.css_first("img[alt]")
         name = _WS.sub("", image.attrs.get("alt") or "") if image is not None else ""
     return name.strip("|｜:：·-—>»[]【】")
+
+
+def _has_crumb_words(text: str) -> bool:
+    """``_CRUMB_WORDS.search(text)``, looked for only around the 位置 every one of its words ends with."""
+    at = text.find("位置")
+    while at >= 0:
+        if _CRUMB_WORDS.search(text, max(0, at - 3), at + 2):
+            return True
+        at = text.find("位置", at + 2)
+    return False
 
 
 def _valid_name(name: str) -> bool:
@@ -322,11 +368,18 @@ class _Reader:
         self.as_of = as_of
         self.raw = _open_data_islands(html)
         self.tree = LexborHTMLParser(self.raw)
+        # One walk of the tree for every element the page-level readers ask for, by tag in page order.
+        self.found: dict[str, list[LexborNode]] = {tag: [] for tag in _FIRST_READ_TAGS}
+        for node in self.tree.css(_FIRST_READ):
+            nodes = self.found.get(node.tag)
+            if nodes is not None:
+                nodes.append(node)
         self.meta = self._meta()
-        base = self.tree.css_first("base[href]")
+        base = next(iter(self.found["base"]), None)
         self.base = (_resolve(url, base.attrs.get("href")) if base is not None else None) or url
         self.resolve = _Resolver(self.base, folders)
         self._anchor_texts: dict[int, str] = {}
+        self.anchor_targets: list[str | None] = []  # where each of found["a"] goes, once links() has read them
         self.more_urls: dict[int, str | None] = {}
         self.main_ids: set[int] = set()
         self.holders: set[int] = set()
@@ -348,21 +401,30 @@ class _Reader:
 
     def _meta(self) -> dict[str, str]:
         meta: dict[str, str] = {}
-        for node in self.tree.css("meta[name]"):
-            key = _META_NAMES.get((node.attrs.get("name") or "").strip().lower())
-            content = (node.attrs.get("content") or "").strip()
-            if key and content and key not in meta:
-                meta[key] = content
+        for node in self.found["meta"]:
+            attrs = node.attrs
+            key = _META_NAMES.get((attrs.get("name") or "").strip().lower())
+            if key and key not in meta:
+                content = (attrs.get("content") or "").strip()
+                if content:
+                    meta[key] = content
         return meta
 
     def title(self) -> str:
-        node = self.tree.css_first("title")
-        return _text(node) if node is not None else ""
+        nodes = self.found["title"]
+        return _text(nodes[0]) if nodes else ""
 
     def links(self) -> list[tuple[str, str]]:
         seen: dict[str, str] = {}
-        for anchor in self.tree.css("a[href]"):
-            target = self.resolve(anchor.attrs.get("href"))
+        targets = self.anchor_targets
+        resolve = self.resolve
+        folder = resolve.shared
+        for anchor in self.found["a"]:
+            href = anchor.attrs.get("href")
+            target = folder.get(href, _UNKNOWN)  # what resolve() would answer first, without the call
+            if target is _UNKNOWN:
+                target = resolve(href)
+            targets.append(target)
             if target is None:
                 continue
             known = seen.get(target)
@@ -376,9 +438,9 @@ class _Reader:
     def assets(self) -> list[tuple[str, str]]:
         """What the page loads besides its links — images, stylesheets, scripts, frames — for the link check."""
         found: dict[str, str] = {}
-        for selector, attribute, kind in (("img[src]", "src", "image"), ("link[href]", "href", "stylesheet"),
-                                          ("script[src]", "src", "script"), ("iframe[src]", "src", "frame")):
-            for node in self.tree.css(selector):
+        for tag, attribute, kind in (("img", "src", "image"), ("link", "href", "stylesheet"),
+                                     ("script", "src", "script"), ("iframe", "src", "frame")):
+            for node in self.found[tag]:
                 if kind == "stylesheet" and "stylesheet" not in (node.attrs.get("rel") or "").lower():
                     continue
                 target = self.resolve(node.attrs.get(attribute))
@@ -418,7 +480,7 @@ class _Reader:
     def breadcrumb(self) -> str:
         """The 当前位置 trail, read and then removed so its links are not taken for list items."""
         node = None
-        if _CRUMB_WORDS.search(self.raw):
+        if _has_crumb_words(self.raw):
             texts = ((n, _text(n)) for n in self.tree.css(":lexbor-contains(\"位置\")"))
             labelled = [(n, text) for n, text in texts if _CRUMB_WORDS.search(text)]
             if labelled:
@@ -443,9 +505,12 @@ class _Reader:
 
     def strip_regions(self) -> None:
         """Drop header, navigation and footer: their dates (今天是…, © 2020, ICP) are not publications."""
-        _decompose_outermost(self.tree.css(", ".join(sorted(_SKIP_TAGS))))
-        regions = [r for r in self.tree.css(_REGION_SELECTOR) if "tab" not in (r.attrs.get("class") or "").lower()]
-        _decompose_outermost(regions)
+        # Scripts, styles and frames go whole; a region goes unless it is a tab box ("nav tab").
+        # The selectors look at no ancestor, so one walk finds what removing them in turn would.
+        _decompose_outermost([
+            node for node in self.tree.css(_STRIP_SELECTOR)
+            if node.tag in _SKIP_TAGS or "tab" not in (node.attrs.get("class") or "").lower()
+        ])
 
     # -- items ------------------------------------------------------------------------------------
 
@@ -492,6 +557,8 @@ class _Reader:
     def _card_title(self, anchor: LexborNode) -> str | None:
         """The title of a link that wraps a whole card (title, picture, source and date blocks): its
         longest block of text, so the date and source beside the title stay out of it."""
+        if next(anchor.iter(), None) is None:
+            return None  # text alone (most links): no block inside
         blocks = [node for node in anchor.traverse() if node.tag in _BLOCK_TAGS]
         if not blocks:
             return None
@@ -830,31 +897,42 @@ class _Reader:
         return found
 
     def _more_near(self, sibling: LexborNode, path: LexborNode) -> str | None:
-        """The block's "更多" link: in the heading, between heading and list, in the list, or just after it."""
-        places = [sibling]
+        """The block's "更多" link: in the heading, between heading and list, in the list, or just after it.
+
+        Places are searched in that order and the first "更多" link found answers, so the elements after
+        the list (up to the next list or heading) are looked at only when the nearer places have none.
+        """
+        if not self.more_urls:
+            return None
+        found = self._more_in(sibling)
         between = sibling.next
-        while between is not None and between.mem_id != path.mem_id:
-            places.append(between)
+        while found is _UNKNOWN and between is not None and between.mem_id != path.mem_id:
+            found = self._more_in(between)
             between = between.next
-        places.append(path)
+        if found is _UNKNOWN:
+            found = self._more_in(path)
         after = path.next
         for _ in range(3):
-            if after is None:
+            if found is not _UNKNOWN or after is None:
                 break
             if after.is_element_node:
                 if self._holds_items(after) or self._names_a_column(after):
                     break
-                places.append(after)
+                found = self._more_in(after)
             after = after.next
-        for place in places:
-            if not place.is_element_node:
-                continue
-            if place.mem_id in self.more_urls:
-                return self.more_urls[place.mem_id]
-            for anchor in place.css("a[href]"):
-                if anchor.mem_id in self.more_urls:
-                    return self.more_urls[anchor.mem_id]
-        return None
+        return None if found is _UNKNOWN else found  # type: ignore[return-value]
+
+    def _more_in(self, place: LexborNode) -> str | None | object:
+        """The target of the "更多" link that ``place`` is or holds (None when it resolves to nothing);
+        ``_UNKNOWN`` when it has none."""
+        if not place.is_element_node:
+            return _UNKNOWN
+        if place.mem_id in self.more_urls:
+            return self.more_urls[place.mem_id]
+        for anchor in place.css("a[href]"):
+            if anchor.mem_id in self.more_urls:
+                return self.more_urls[anchor.mem_id]
+        return _UNKNOWN
 
 
 def _is_table_header(row: LexborNode) -> bool:
@@ -901,16 +979,21 @@ def _name_from_title(title: str, site_name: str | None) -> str:
 
 _CONSULT_CHARS = frozenset("".join(CONSULT_CHANNEL_WORDS))
 _WIDE_CHARS = re.compile("[０-９－／．［］]")
-_CN_YEAR = re.compile(r"[〇零○ＯOo0一二三四五六七八九]{4}\s*年")
-_YEAR_AT = re.compile(r"(?=(19[5-9]\d|20\d\d))")
+# A year in Chinese numerals (二〇二〇年), spelled backwards to be searched in the reversed text, where
+# it starts with the 年 the regex engine skips ahead to.
+_CN_YEAR_REVERSED = re.compile(r"年\s*[〇零○ＯOo0一二三四五六七八九]{4}")
+# Where a year 1950–2099 starts (years may overlap: 20202021); the year is the four characters there.
+_YEAR_AT = re.compile(r"1(?=9[5-9]\d)|2(?=0\d\d)")
 # What may follow a year in a date some reader could take from the text: a separator, a space (where
 # the text of another element begins), or a label or weekday the element reader skips (发布时间, 星期三).
 _AFTER_YEAR_CHARS = frozenset("-/.年:：发布稿信息表公开于成文印生更新日期时间星周礼拜一二三四五六天")
 _PLAIN_DATE_AFTER_YEAR = re.compile(r"(?:([-/.])(\d{1,2})\1(\d{1,2})|年(\d{1,2})月(\d{1,2})[日号]?)(?!\d)")
 
 
+@lru_cache(maxsize=4096)
 def _may_consult(text: str) -> bool:
-    """:func:`is_consult_channel`, with the links that share no character with its words answered at once."""
+    """:func:`is_consult_channel`, with the links that share no character with its words answered at once
+    (and kept: every page of a site repeats its navigation and footer)."""
     return not _CONSULT_CHARS.isdisjoint(text) and is_consult_channel(text)
 
 
@@ -923,15 +1006,15 @@ def _may_date_after(text: str, as_of: date) -> bool:
     """
     if not text:
         return False
-    if _WIDE_CHARS.search(text) or _CN_YEAR.search(text):
+    if _WIDE_CHARS.search(text) or _CN_YEAR_REVERSED.search(text[::-1]):
         return True
     for token in _YEAR_AT.finditer(text):
-        year = int(token.group(1))
+        end = token.start() + 4
+        year = int(text[end - 4:end])
         if year < as_of.year:
             continue
         if year > as_of.year:
             return True
-        end = token.start() + 4
         following = text[end:end + 1]
         if not following or not (following.isspace() or following in _AFTER_YEAR_CHARS):
             continue
@@ -959,8 +1042,18 @@ def _channels_outside_items(reader: _Reader, channels: list[tuple[str, str]]) ->
     body = reader.tree.body
     if body is None:
         return channels
-    targets = {reader.resolve(anchor.attrs.get("href")) for anchor in body.css("a[href]")}
-    return None if any(target in targets for _text, target in channels) else channels
+    # The links going there, as links() resolved them, that are still in the body after
+    # breadcrumb and regions were removed (a removed node no longer reaches the body).
+    wanted = {target for _text, target in channels}
+    body_id = body.mem_id
+    for anchor, target in zip(reader.found["a"], reader.anchor_targets, strict=True):
+        if target in wanted:
+            node = anchor.parent
+            while node is not None:
+                if node.mem_id == body_id:
+                    return None
+                node = node.parent
+    return channels
 
 
 def _latest(items: list[Item], as_of: date) -> date | None:
@@ -1014,7 +1107,7 @@ def extract_page(
     body_node = reader.tree.body
     main_text = body_node.text(separator=" ", strip=True, skip_empty=True) if body_node is not None else ""
     raw_pagination = "createPageHTML" in html or "<nextgroup" in html
-    pagination = raw_pagination or bool(_PAGINATION.search(main_text))
+    pagination = raw_pagination or bool(_PAGINATION_REVERSED.search(main_text[::-1]))
     channels = [(text, target) for target, text in links if len(text) <= 12 and _may_consult(text)]
     pub_meta = parse_date(meta.get("PubDate", ""), as_of) if meta.get("PubDate") else None
     if not pagination and (pub_meta or meta.get("ArticleTitle")) and not _may_date_after(main_text, as_of):

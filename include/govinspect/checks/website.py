@@ -79,6 +79,8 @@ def _column_key(url: str) -> str:
 
 
 _PLAIN_NETLOC = re.compile(r"https?://([a-z0-9.\-]+)(?::\d*)?(?=[/?#]|$)", re.I)
+# Scheme and netloc of a plain URL, spelled as urlsplit() gives them (it lower-cases the scheme only).
+_PLAIN_ORIGIN = re.compile(r"(https?)://([A-Za-z0-9.\-]+(?::\d*)?)(?=[/?#]|$)")
 
 
 def _host(url: str) -> str:
@@ -114,6 +116,7 @@ class _Crawler:
         self._inflight: dict[str, asyncio.Task] = {}
         self._slots = asyncio.Semaphore(budget.page_concurrency)
         self._is_page: dict[str, bool] = {}
+        self._robots_allowed: dict[str, bool] = {}  # robots.txt's answer per URL (columns, hubs and crawl ask again)
         self.link_slots = asyncio.Semaphore(budget.link_concurrency)
         self.referenced: dict[str, None] = {}  # every link and asset of the pages read, in reading order
         self.early_checks: dict[str, asyncio.Task] = {}
@@ -124,9 +127,13 @@ class _Crawler:
         Pages below the homepage are read only where the site's robots.txt lets our crawler in.
         """
         url = _unfragmented(url)
-        if depth > 0 and not await robots_allow(self.client, url):
-            self.skipped_by_robots.add(url)
-            return None
+        if depth > 0:
+            allowed = self._robots_allowed.get(url)
+            if allowed is None:
+                allowed = self._robots_allowed[url] = await robots_allow(self.client, url)
+            if not allowed:
+                self.skipped_by_robots.add(url)
+                return None
         self.depth[url] = min(depth, self.depth.get(url, depth))
         if url in self._inflight:
             return await self._inflight[url]
@@ -185,11 +192,18 @@ class _Crawler:
 
     async def crawl(self) -> None:
         """Breadth-first through the site from the pages read so far, within the page and depth budget."""
+        is_page, known, inflight = self.is_page, self._is_page, self._inflight
         for depth in range(1, self.budget.max_depth + 1):
-            frontier = sorted({
-                _unfragmented(link) for url, extract in list(self.extracts.items()) if self.depth.get(url, 0) == depth - 1
-                for link, _anchor in extract.links if self.is_page(link) and _unfragmented(link) not in self._inflight
-            }, key=_listing_first)
+            found: set[str] = set()
+            for url, extract in list(self.extracts.items()):
+                if self.depth.get(url, 0) != depth - 1:
+                    continue
+                for link, _anchor in extract.links:
+                    if known.get(link) or is_page(link):
+                        link = _unfragmented(link)
+                        if link not in inflight:
+                            found.add(link)
+            frontier = sorted(found, key=_listing_first)
             room = self.budget.max_pages - len(self._inflight)
             if not frontier or room <= 0:
                 break
@@ -347,9 +361,11 @@ async def _interaction(crawler: _Crawler, home: PageExtract) -> dict[str, Any]:
         return {"has_channel": False, "oldest_unanswered_days": None, "channel_url": None}
     channel_url = links[0][1]
     oldest: int | None = None
+    read: set[str] = set()  # one channel listed by several pages (the homepage's come twice) is read once
     for _text, target in links[:3]:
-        if not _in_site(target, crawler.domain):
+        if target in read or not _in_site(target, crawler.domain):
             continue
+        read.add(target)
         await crawler.page(target)
         result = crawler.pages.get(urldefrag(target)[0])
         if result is None or result.outcome != Outcome.OK:
@@ -418,10 +434,15 @@ async def _dead_links(crawler: _Crawler, homepage: str) -> list[dict[str, Any]]:
 
 async def robots_allow(client: HttpClient, url: str) -> bool:
     """Whether robots.txt of the URL's site lets our crawler read it (read once per host and run)."""
-    parts = urlsplit(url)
-    key = ("robots", parts.scheme, parts.netloc)
+    plain = _PLAIN_ORIGIN.match(url)
+    if plain is not None:
+        scheme, netloc = plain.group(1), plain.group(2)
+    else:
+        parts = urlsplit(url)
+        scheme, netloc = parts.scheme, parts.netloc
+    key = ("robots", scheme, netloc)
     if key not in client.cache:
-        client.cache[key] = asyncio.ensure_future(_read_robots(client, f"{parts.scheme}://{parts.netloc}/robots.txt"))
+        client.cache[key] = asyncio.ensure_future(_read_robots(client, f"{scheme}://{netloc}/robots.txt"))
     parser = await client.cache[key]
     return True if parser is None else parser.can_fetch(client.settings.user_agent, url)
 
