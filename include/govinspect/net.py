@@ -24,6 +24,7 @@ import contextlib
 import gc
 import ipaddress
 import os
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -183,6 +184,34 @@ def status_outcome(status: int) -> Outcome:
     return Outcome.OK
 
 
+# A URL as most links are written: scheme, a plain host name or IPv4 address, maybe a port, and a path and
+# query of printable ASCII without a fragment. Others go through urlsplit.
+_PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.\-]+)(?::([0-9]{1,5}))?(/[!-\"$-~]*)?", re.ASCII)
+
+
+def _request_parts(url: str) -> tuple[str, str, int, str] | str:
+    """Scheme, host (lower case), port and request target of ``url``; or why it cannot be requested."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None and (plain.group(3) is None or 0 < int(plain.group(3)) <= 65535):
+        scheme, host, port, target = plain.groups()
+        scheme = scheme.lower()
+        return scheme, host.lower(), int(port) if port else (443 if scheme == "https" else 80), target or "/"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        host = None
+    if not host or parts.scheme not in ("http", "https"):
+        return f"not an http(s) URL: {url[:200]}"
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return f"bad port in {url[:200]}"
+    return parts.scheme, host, port or (443 if parts.scheme == "https" else 80), http1.request_target(parts.path, parts.query)
+
+
 class HttpClient:
     """HTTP with govinspect's safety rules. Use as ``async with HttpClient() as c``."""
 
@@ -293,30 +322,21 @@ class HttpClient:
         seen = {url}
         current = url
         for _hop in range(self.max_redirects + 1):
-            try:
-                parts = urlsplit(current)
-                host = parts.hostname
-            except ValueError:  # e.g. an unbalanced "[" in the host
-                host = None
-            if not host or parts.scheme not in ("http", "https"):
-                result.outcome, result.detail = Outcome.INVALID_URL, f"not an http(s) URL: {current[:200]}"
+            where = _request_parts(current)
+            if isinstance(where, str):
+                result.outcome, result.detail = Outcome.INVALID_URL, where
                 return
-            try:
-                port = parts.port or (443 if parts.scheme == "https" else 80)
-            except ValueError:
-                result.outcome, result.detail = Outcome.INVALID_URL, f"bad port in {current[:200]}"
-                return
+            scheme, host, port, target = where
             if self._literal_blocked(host):
                 result.outcome, result.detail = Outcome.BLOCKED_PRIVATE_ADDRESS, f"{host} is an internal address"
                 return
-            target = http1.request_target(parts.path, parts.query)
             if self._per_host_interval:
                 await self._polite(host)
             host_slot = self._host_slots.get(host) or self._host_slots.setdefault(
                 host, asyncio.Semaphore(self._limit_per_host or self._limit or 1 << 30))
             async with host_slot, self._in_flight:
                 clock.start()
-                response = await self._pool.request(method, parts.scheme, host, port, target, headers, limit, truncate)
+                response = await self._pool.request(method, scheme, host, port, target, headers, limit, truncate)
             result.status = response.status
             result.final_url = current
             result.headers = response.headers
