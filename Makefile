@@ -47,6 +47,7 @@ lint: setup
 bench: setup
 	bench/setup.sh
 	$(BIN)/python bench/bench_website.py
+	$(BIN)/python bench/bench_http.py
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_score.py
 	$(BIN)/python bench/bench_notice.py
