@@ -432,3 +432,14 @@ def test_link_fast_path_agrees_with_urljoin(base: str) -> None:
     assert [resolver(h) for h in HREFS] == [_resolve(base, h) for h in HREFS]
     assert resolver("javascript:void(0)") is None and resolver("#top") is None
     assert _resolve(base, "HTTP://Www.A.gov.cn/x#y") == "http://www.a.gov.cn/x"
+
+
+def test_a_tab_bars_one_more_link_belongs_to_the_tab_shown_on_load() -> None:
+    """Tab labels without links and one "更多" in the bar, its target switched by script: as served it
+    is the list page of the shown tab (marked ``on``, else the first); the other tabs have no URL."""
+    columns = {c.name: c for c in _page("tab_shared_more").columns}
+    assert columns["通知公告"].url == "http://www.hjq.gov.cn/zwgk/tzgg/"  # the first tab, marked on
+    assert columns["政策文件"].url is None and columns["政策解读"].url is None
+    assert columns["征集调查"].url == "http://www.hjq.gov.cn/hdjl/zjdc/"  # the second tab, marked on
+    assert columns["旗长信箱"].url is None
+    assert [c.url for c in _page("kaipu_dept_home").columns[:2]] == ["http://fgj.lfx.gov.cn/xwdt/", None]

@@ -87,6 +87,7 @@ _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _MORE_STRIP = re.compile(r"[\s>»›+＋…。.\[\]【】()（）<«|｜·:：\-—_]+")
 _MORE_WORDS = {"更多", "more", "查看更多", "更多信息", "更多内容", "更多>>", "更多新闻", "more更多", "更多more", "查看全部"}
 _DATE_HINT = ("date", "time", "rq", "riqi", "sj", "shijian", "fbrq", "fbsj", "pubdate")
+_ACTIVE_TAB = re.compile(r"(?<![a-z])(?:on|active|cur|current|curr|hover|sel|selected|select|now)(?![a-z])")
 _HEADING_HINT = ("title", "tit", "hd", "bt", "head", "lm", "lanmu", "tab", "caption", "name")
 _H_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCK_TAGS = frozenset({"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "section", "dl", "dt", "dd", "ul", "li"})
@@ -878,7 +879,24 @@ class _Reader:
             more = next(
                 (self.more_urls[a.mem_id] for a in panels[index].css("a[href]") if a.mem_id in self.more_urls), None
             )
+        if more is None and label_url is None and index == self._active_tab(node, len(tabs)):
+            # One "更多" in the tab bar, its target switched by script: as served, it is the shown tab's.
+            more = next((self.more_urls[a.mem_id] for place in (node, sibling) for a in place.css("a[href]")
+                         if a.mem_id in self.more_urls), None)
         return _Heading(name, more or label_url, (node.mem_id, index))
+
+    def _active_tab(self, node: LexborNode, count: int) -> int:
+        """The tab shown when the page loads: the label marked on/active/current/selected, else the first."""
+        for selector in ("li", "a", "span"):
+            labels = [label for label in node.css(selector) if _valid_name(_clean_label(label))]
+            if len(labels) != count:
+                continue
+            for index, label in enumerate(labels):
+                marks = f"{label.attrs.get('class') or ''} {label.attrs.get('id') or ''}".lower()
+                if _ACTIVE_TAB.search(marks):
+                    return index
+            return 0
+        return 0
 
     def _only_more(self, node: LexborNode) -> bool:
         """A wrapper around a "更多" link and nothing else (not a tab panel)."""
