@@ -11,7 +11,8 @@ politeness) stay in :mod:`govinspect.net`; this module reports failures as the e
 * ``gzip`` and ``deflate`` bodies are decoded as they arrive; the cap applies to the decoded
   bytes and to the bytes on the wire, so a compression bomb stops at the cap.
 * A request that fails on a reused idle connection before any answer arrives (the server closed
-  it meanwhile) is sent once more on a new connection.
+  it meanwhile), or with a malformed answer after a HEAD (a server that sent a body to the HEAD,
+  read as the start of the next answer), is sent once more on a new connection.
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.closed = False
         self.reused = False  # taken from the idle pool: a failure with no answer may be a stale connection
+        self.after_head = False  # the answer before the current one was to a HEAD
+        self._head = False
         self._parser: httptools.HttpResponseParser | None = None
         self._done: asyncio.Future[Response] | None = None
 
@@ -222,6 +225,7 @@ class _Connection(asyncio.Protocol):
 
     # requests ------------------------------------------------------------------------------------
     def send(self, request: bytes, head: bool, limit: int, truncate: bool) -> asyncio.Future[Response]:
+        self.after_head = self._head
         self._parser = httptools.HttpResponseParser(self)
         self._done = asyncio.get_running_loop().create_future()
         self._head = head
@@ -323,9 +327,10 @@ class ConnectionPool:
             self._active.add(conn)
             try:
                 response = await conn.send(request, head, limit, truncate)
-            except (ConnectError, ProtocolError):
-                if attempt == 0 and conn.reused and conn.received == 0:
-                    continue  # the server had closed the idle connection: once more on a new one
+            except (ConnectError, ProtocolError) as exc:
+                if attempt == 0 and conn.reused and (
+                        conn.received == 0 or (conn.after_head and isinstance(exc, ProtocolError))):
+                    continue  # a stale connection, or a stray body after a HEAD: once more on a new one
                 raise
             except BaseException:
                 conn.close()  # cancelled (the deadline) or failed mid-answer: never reused

@@ -60,6 +60,7 @@ class _Handler(socketserver.BaseRequestHandler):
             server.connections += 1
         buffer = b""
         served = 0
+        junk = b""
         sock: socket.socket = self.request
         while True:
             while b"\r\n\r\n" not in buffer:
@@ -78,6 +79,10 @@ class _Handler(socketserver.BaseRequestHandler):
             if path == b"/once-per-connection" and served > 1:
                 return  # an idle timeout that strikes just as the next request arrives
             answer = SCRIPT(path.decode(), method.decode())
+            if junk:  # the body this server sent to the HEAD, late: before the next answer
+                answer, junk = junk + answer, b""
+            if path == b"/head-with-late-body" and method == b"HEAD":
+                junk = PAGE
             if answer is None:
                 return
             close = isinstance(answer, tuple)
@@ -116,6 +121,8 @@ def SCRIPT(path: str, method: str):  # noqa: N802 - the server's routing table
         return _answer("200 OK", b"not gzip at all", ("Content-Encoding: gzip",))
     if path == "/continue":
         return b"HTTP/1.1 100 Continue\r\n\r\n" + _answer("200 OK", body)
+    if path == "/head-with-late-body":
+        return _answer("200 OK", b"", (f"Content-Length: {len(body)}",)) if method == "HEAD" else _answer("200 OK", body)
     if path == "/head-length":
         # a HEAD answer announcing the length of the GET body, as servers do
         return b"HTTP/1.1 200 OK\r\nContent-Length: 12345\r\n\r\n" if method == "HEAD" else _answer("200 OK", body)
@@ -225,6 +232,15 @@ def test_an_idle_connection_closed_meanwhile_is_not_taken(server: Scripted) -> N
     first, second = run(go())
     assert (first.outcome, second.outcome, second.body) == ("ok", "ok", PAGE)
     assert server.connections - before == 2 and len(server.requests) - sent == 2
+
+
+def test_a_body_sent_late_to_a_head_costs_the_next_request_a_new_connection(server: Scripted) -> None:
+    """A server that answers HEAD with its body too, sent after a pause: the next answer on that
+    connection reads as malformed, and the request is sent once more on a new connection."""
+    before, sent = server.connections, len(server.requests)
+    head, page = fetch_all(server, [("/head-with-late-body", {"method": "HEAD"}), ("/length", {})])
+    assert (head.outcome, head.body, page.outcome, page.body) == ("ok", b"", "ok", PAGE)
+    assert server.connections - before == 2 and len(server.requests) - sent == 3
 
 
 def test_a_request_that_breaks_on_a_new_connection_is_not_repeated(server: Scripted) -> None:
