@@ -78,16 +78,16 @@ def _column_key(url: str) -> str:
     return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
 
 
-_PLAIN_NETLOC = re.compile(r"https?://([a-z0-9.\-]+)(?::\d*)?(?=[/?#]|$)", re.I)
-# Scheme and netloc of a plain URL, spelled as urlsplit() gives them (it lower-cases the scheme only).
-_PLAIN_ORIGIN = re.compile(r"(https?)://([A-Za-z0-9.\-]+(?::\d*)?)(?=[/?#]|$)")
+# Scheme, netloc and host name of a plain URL, spelled as urlsplit() gives them (it lower-cases the
+# scheme, which this pattern leaves to urlsplit by matching lower-case schemes only).
+_PLAIN_ORIGIN = re.compile(r"(https?)://(([A-Za-z0-9.\-]+)(?::\d*)?)(?=[/?#]|$)")
 
 
 def _host(url: str) -> str:
     """The URL's host name, lower-cased (``urlsplit(url).hostname``; read directly for plain URLs)."""
-    plain = _PLAIN_NETLOC.match(url)
+    plain = _PLAIN_ORIGIN.match(url)
     if plain is not None:
-        return plain.group(1).lower()
+        return plain.group(3).lower()
     return (urlsplit(url).hostname or "").lower()
 
 
@@ -116,7 +116,6 @@ class _Crawler:
         self._inflight: dict[str, asyncio.Task] = {}
         self._slots = asyncio.Semaphore(budget.page_concurrency)
         self._is_page: dict[str, bool] = {}
-        self._robots_allowed: dict[str, bool] = {}  # robots.txt's answer per URL (columns, hubs and crawl ask again)
         self.link_slots = asyncio.Semaphore(budget.link_concurrency)
         self.referenced: dict[str, None] = {}  # every link and asset of the pages read, in reading order
         self.early_checks: dict[str, asyncio.Task] = {}
@@ -127,13 +126,9 @@ class _Crawler:
         Pages below the homepage are read only where the site's robots.txt lets our crawler in.
         """
         url = _unfragmented(url)
-        if depth > 0:
-            allowed = self._robots_allowed.get(url)
-            if allowed is None:
-                allowed = self._robots_allowed[url] = await robots_allow(self.client, url)
-            if not allowed:
-                self.skipped_by_robots.add(url)
-                return None
+        if depth > 0 and not await robots_allow(self.client, url):
+            self.skipped_by_robots.add(url)
+            return None
         self.depth[url] = min(depth, self.depth.get(url, depth))
         if url in self._inflight:
             return await self._inflight[url]
@@ -433,7 +428,11 @@ async def _dead_links(crawler: _Crawler, homepage: str) -> list[dict[str, Any]]:
 
 
 async def robots_allow(client: HttpClient, url: str) -> bool:
-    """Whether robots.txt of the URL's site lets our crawler read it (read once per host and run)."""
+    """Whether robots.txt of the URL's site lets our crawler read it (read once per host and run; the
+    answer kept per URL, as columns, hubs and the crawl ask about the same pages again)."""
+    answered = client.cache.get(("robots_allow", url))
+    if answered is not None:
+        return answered
     plain = _PLAIN_ORIGIN.match(url)
     if plain is not None:
         scheme, netloc = plain.group(1), plain.group(2)
@@ -444,7 +443,8 @@ async def robots_allow(client: HttpClient, url: str) -> bool:
     if key not in client.cache:
         client.cache[key] = asyncio.ensure_future(_read_robots(client, f"{scheme}://{netloc}/robots.txt"))
     parser = await client.cache[key]
-    return True if parser is None else parser.can_fetch(client.settings.user_agent, url)
+    answer = client.cache[("robots_allow", url)] = parser is None or parser.can_fetch(client.settings.user_agent, url)
+    return answer
 
 
 async def _read_robots(client: HttpClient, robots_url: str) -> RobotFileParser | None:
