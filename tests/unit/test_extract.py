@@ -8,6 +8,7 @@ the HTTP ``content_type`` when the page was declared by its header only) and ``N
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from govinspect.checks.freshness import (
+    _PAGINATION_REVERSED,
     PageExtract,
     _resolve,
     _Resolver,
@@ -443,3 +445,18 @@ def test_a_tab_bars_one_more_link_belongs_to_the_tab_shown_on_load() -> None:
     assert columns["征集调查"].url == "http://www.hjq.gov.cn/hdjl/zjdc/"  # the second tab, marked on
     assert columns["旗长信箱"].url is None
     assert [c.url for c in _page("kaipu_dept_home").columns[:2]] == ["http://fgj.lfx.gov.cn/xwdt/", None]
+
+
+# The pagination words as read forwards: the reference the reversed pattern is held to.
+_PAGINATION_FORWARDS = re.compile(
+    r"共\s*\d+\s*页|共\s*\d+\s*条|下一页|上一页|尾\s*页|末\s*页|第\s*\d+\s*页|页次|\d+\s*/\s*\d+\s*页|createPageHTML"
+)
+
+
+@pytest.mark.parametrize("text", [
+    "共 5 页", "共12条记录", "下一页", "上一页", "尾 页", "末页", "第 3 页", "页次：1/4", "2 / 10 页",
+    "createPageHTML(5, 0, 'index', 'html')", "首页 上一页 1 2 3", "政策文件", "2020-10-15 发布", "第三季度",
+    "共有 3 个栏目", "页面", "10/15",
+])
+def test_pagination_is_found_in_the_reversed_text_as_it_reads_forwards(text: str) -> None:
+    assert bool(_PAGINATION_REVERSED.search(text[::-1])) == bool(_PAGINATION_FORWARDS.search(text))

@@ -124,11 +124,9 @@ _CRUMB_SELECTOR = ", ".join(
 )
 _CRUMB_WORDS = re.compile(r"当前位置|您的位置|所在位置|当前的位置|现在的位置|现在位置")
 _CRUMB_SEPARATORS = re.compile(r">|»|＞|›|→")
-_PAGINATION = re.compile(
-    r"共\s*\d+\s*页|共\s*\d+\s*条|下一页|上一页|尾\s*页|末\s*页|第\s*\d+\s*页|页次|\d+\s*/\s*\d+\s*页|createPageHTML"
-)
-# _PAGINATION spelled backwards, to be searched in the reversed text: each form then starts with a
-# fixed character (页, 条, 次, L) the regex engine skips ahead to, where forwards it tries every digit.
+# Pagination words — 共 5 页, 共 12 条, 下一页, 上一页, 尾页, 末页, 第 3 页, 页次, 2/10 页, createPageHTML —
+# spelled backwards, to be searched in the reversed text: each form then starts with a fixed
+# character (页, 条, 次, L) the regex engine skips ahead to, where forwards it tries every digit.
 _PAGINATION_REVERSED = re.compile(
     r"页\s*\d+\s*共|条\s*\d+\s*共|页一下|页一上|页\s*尾|页\s*末|页\s*\d+\s*第|次页|页\s*\d+\s*/\s*\d+|LMTHegaPetaerc"
 )
