@@ -28,6 +28,7 @@ from urllib.parse import quote
 import httptools
 
 ACCEPT_ENCODING = "gzip, deflate"
+DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters left as they are in a request target; everything else (non-ASCII, spaces, controls) is
 # percent-encoded as UTF-8. "%" is kept so that targets already escaped are not escaped twice.
 _TARGET_SAFE = "!#$%&'()*+,/:;=?@[]~"
@@ -78,16 +79,22 @@ def request_target(path: str, query: str) -> str:
     return quote(target, safe=_TARGET_SAFE, encoding="utf-8", errors="strict")
 
 
+def ascii_hostname(host: str) -> str:
+    """A host name as DNS and the ``Host`` header spell it: IDNA for non-ASCII names."""
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise InvalidTarget(f"hostname cannot be encoded: {host[:100]}") from exc
+
+
 def host_header(host: str, port: int, scheme: str) -> str:
     """``Host`` as sent: IDNA for non-ASCII names, brackets for IPv6, the port unless default."""
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError as exc:
-            raise InvalidTarget(f"hostname cannot be encoded: {host[:100]}") from exc
+    host = ascii_hostname(host)
     if ":" in host:
         host = f"[{host}]"
-    if port != (443 if scheme == "https" else 80):
+    if port != DEFAULT_PORTS[scheme]:
         return f"{host}:{port}"
     return host
 

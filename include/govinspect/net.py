@@ -97,8 +97,7 @@ class GuardedResolver:
             addr, addr_port = target
             results = [(int(socket.AF_INET6 if ":" in addr else socket.AF_INET), addr, addr_port)]
         else:
-            ascii_host = host if host.isascii() else host.encode("idna").decode("ascii")
-            results = await http1.resolve_addresses(ascii_host, port)
+            results = await http1.resolve_addresses(http1.ascii_hostname(host), port)
         allowed = [r for r in results if not address_blocked(r[1], self._settings.allow_networks)]
         if not allowed:
             raise BlockedAddressError(f"{host} resolves only to internal addresses ({', '.join(r[1] for r in results)})")
@@ -195,7 +194,7 @@ def _request_parts(url: str) -> tuple[str, str, int, str] | str:
     if plain is not None and (plain.group(3) is None or 0 < int(plain.group(3)) <= 65535):
         scheme, host, port, target = plain.groups()
         scheme = scheme.lower()
-        return scheme, host.lower(), int(port) if port else (443 if scheme == "https" else 80), target or "/"
+        return scheme, host.lower(), int(port) if port else http1.DEFAULT_PORTS[scheme], target or "/"
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -209,7 +208,7 @@ def _request_parts(url: str) -> tuple[str, str, int, str] | str:
         port = 0
     if port == 0:
         return f"bad port in {url[:200]}"
-    return parts.scheme, host, port or (443 if parts.scheme == "https" else 80), http1.request_target(parts.path, parts.query)
+    return parts.scheme, host, port or http1.DEFAULT_PORTS[parts.scheme], http1.request_target(parts.path, parts.query)
 
 
 class HttpClient:
@@ -374,9 +373,10 @@ def run(coro: Any) -> Any:
     if choice == "uvloop":
         try:
             import uvloop
+
+            factory = uvloop.new_event_loop
         except ImportError:
-            uvloop = None
-        factory = uvloop.new_event_loop if uvloop is not None else None
+            pass
     with asyncio.Runner(loop_factory=factory) as runner, _fewer_collections():
         return runner.run(coro)
 
@@ -389,7 +389,8 @@ def _fewer_collections() -> Iterator[None]:
     by reference counting; with the default threshold the collector runs every 700 allocations and
     scans everything alive, in an Airflow task the whole of Airflow's and SQLAlchemy's objects too.
     Objects alive before the batch are frozen (never scanned again), and the youngest generation
-    is collected every 50,000 allocations: a sixth less CPU per checked page, the same peak memory.
+    is collected every 50,000 allocations: on the benchmark farm the collector's share of a crawl's CPU
+    fell from about 8 % to under 3 %, for some more memory (93 against 76 MB a worker at 400 sites).
     """
     threshold = gc.get_threshold()
     gc.freeze()
