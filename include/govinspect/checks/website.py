@@ -113,12 +113,12 @@ class _Crawler:
         self.extracts: dict[str, PageExtract] = {}
         self.depth: dict[str, int] = {}
         self.skipped_by_robots: set[str] = set()
-        self._inflight: dict[str, asyncio.Task] = {}
+        self._inflight: dict[str, asyncio.Future[PageExtract | None]] = {}
         self._slots = asyncio.Semaphore(budget.page_concurrency)
         self._is_page: dict[str, bool] = {}
         self.link_slots = asyncio.Semaphore(budget.link_concurrency)
         self.referenced: dict[str, None] = {}  # every link and asset of the pages read, in reading order
-        self.early_checks: dict[str, asyncio.Task] = {}
+        self.early_checks: dict[str, asyncio.Future[LinkResult]] = {}
 
     async def page(self, url: str, depth: int = 1) -> PageExtract | None:
         """Fetch and read one page of the site once per check (later calls share the first).
@@ -126,16 +126,25 @@ class _Crawler:
         Pages below the homepage are read only where the site's robots.txt lets our crawler in.
         """
         url = _unfragmented(url)
-        if depth > 0 and not await robots_allow(self.client, url):
-            self.skipped_by_robots.add(url)
-            return None
+        if depth > 0:
+            allowed = robots_known(self.client, url)
+            if allowed is None:
+                allowed = await robots_allow(self.client, url)
+            if not allowed:
+                self.skipped_by_robots.add(url)
+                return None
+        fetch = self._fetch_of(url, depth)
+        return None if fetch is None else await fetch
+
+    def _fetch_of(self, url: str, depth: int) -> asyncio.Future[PageExtract | None] | None:
+        """The page's one fetch, started here unless it is under way; None once the page budget is spent."""
         self.depth[url] = min(depth, self.depth.get(url, depth))
-        if url in self._inflight:
-            return await self._inflight[url]
-        if len(self._inflight) >= self.budget.max_pages:
-            return None
-        self._inflight[url] = asyncio.ensure_future(self._fetch(url))
-        return await self._inflight[url]
+        fetch = self._inflight.get(url)
+        if fetch is None:
+            if len(self._inflight) >= self.budget.max_pages:
+                return None
+            fetch = self._inflight[url] = asyncio.ensure_future(self._fetch(url))
+        return fetch
 
     async def _fetch(self, url: str) -> PageExtract | None:
         async with self._slots:
@@ -162,13 +171,22 @@ class _Crawler:
             if target in self.referenced:
                 continue
             if len(self.referenced) < self.budget.max_links and not _in_site(target, self.domain):
-                self.early_checks[target] = asyncio.ensure_future(self.check_link(target))
+                self.early_checks[target] = self.link_check(target)
             self.referenced[target] = None
 
-    async def check_link(self, url: str) -> LinkResult:
-        """One link checked within the site's link concurrency (results shared by the whole run)."""
+    def link_check(self, url: str) -> asyncio.Future[LinkResult]:
+        """The run's one check of ``url`` (see :func:`check_link`), started here when no site has asked
+        for it yet. The site's link concurrency bounds the checks it starts; a site that waits for a
+        check another site started holds no slot meanwhile."""
+        key = ("link", url)
+        check = self.client.cache.get(key)
+        if check is None:
+            check = self.client.cache[key] = asyncio.ensure_future(self._bounded_check(url))
+        return check
+
+    async def _bounded_check(self, url: str) -> LinkResult:
         async with self.link_slots:
-            return await check_link(self.client, url)
+            return await _check_link(self.client, url, LINK_ATTEMPTS)
 
     def is_page(self, url: str) -> bool:
         """An in-site link worth reading as a page (not an attachment or an image).
@@ -202,7 +220,18 @@ class _Crawler:
             room = self.budget.max_pages - len(self._inflight)
             if not frontier or room <= 0:
                 break
-            await asyncio.gather(*(self.page(link, depth) for link in frontier[:room]))
+            # Where robots.txt has already answered, the fetches are started here and waited on as they
+            # are: no task per page on top of its fetch.
+            waits: list[Any] = []
+            for link in frontier[:room]:
+                allowed = robots_known(self.client, link)
+                if allowed is None:
+                    waits.append(self.page(link, depth))
+                elif not allowed:
+                    self.skipped_by_robots.add(link)
+                elif (fetch := self._fetch_of(link, depth)) is not None:
+                    waits.append(fetch)
+            await asyncio.gather(*waits)
 
 
 async def check_website(
@@ -394,14 +423,11 @@ async def _dead_links(crawler: _Crawler, homepage: str) -> list[dict[str, Any]]:
     # crawler.referenced holds every link and asset of the pages read, in reading order.
     pending = [u for u in crawler.referenced if u not in results][: crawler.budget.max_links]
 
-    async def check(url: str) -> None:
-        results[url] = await crawler.check_link(url)
-
-    early = crawler.early_checks
-    await asyncio.gather(*(check(u) for u in pending if u not in early), *early.values())
-    for url in pending:
-        if url in early:
-            results[url] = early[url].result()
+    # One future per link (the early checks among them): waiting on futures starts no further task.
+    checks = {url: crawler.link_check(url) for url in pending}
+    await asyncio.gather(*checks.values())
+    for url, check in checks.items():
+        results[url] = check.result()
     broken = {url for url, result in results.items() if result.outcome != Outcome.OK}
     if not broken.intersection(crawler.referenced):
         return []
@@ -430,21 +456,37 @@ async def _dead_links(crawler: _Crawler, homepage: str) -> list[dict[str, Any]]:
 async def robots_allow(client: HttpClient, url: str) -> bool:
     """Whether robots.txt of the URL's site lets our crawler read it (read once per host and run; the
     answer kept per URL, as columns, hubs and the crawl ask about the same pages again)."""
-    answered = client.cache.get(("robots_allow", url))
+    answered = robots_known(client, url)
     if answered is not None:
         return answered
-    plain = _PLAIN_ORIGIN.match(url)
-    if plain is not None:
-        scheme, netloc = plain.group(1), plain.group(2)
-    else:
-        parts = urlsplit(url)
-        scheme, netloc = parts.scheme, parts.netloc
-    key = ("robots", scheme, netloc)
+    key = ("robots",) + _origin(url)
     if key not in client.cache:
-        client.cache[key] = asyncio.ensure_future(_read_robots(client, f"{scheme}://{netloc}/robots.txt"))
+        client.cache[key] = asyncio.ensure_future(_read_robots(client, f"{key[1]}://{key[2]}/robots.txt"))
     parser = await client.cache[key]
     answer = client.cache[("robots_allow", url)] = parser is None or parser.can_fetch(client.settings.user_agent, url)
     return answer
+
+
+def robots_known(client: HttpClient, url: str) -> bool | None:
+    """:func:`robots_allow`'s answer without waiting, once the host's robots.txt has been read; else None."""
+    answered = client.cache.get(("robots_allow", url))
+    if answered is not None:
+        return answered
+    read = client.cache.get(("robots",) + _origin(url))
+    if read is None or not read.done() or read.cancelled():
+        return None
+    parser = read.result()
+    answer = client.cache[("robots_allow", url)] = parser is None or parser.can_fetch(client.settings.user_agent, url)
+    return answer
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """Scheme and netloc of ``url`` as urlsplit() gives them."""
+    plain = _PLAIN_ORIGIN.match(url)
+    if plain is not None:
+        return plain.group(1), plain.group(2)
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
 
 
 async def _read_robots(client: HttpClient, robots_url: str) -> RobotFileParser | None:
@@ -456,7 +498,10 @@ async def _read_robots(client: HttpClient, robots_url: str) -> RobotFileParser |
     return parser
 
 
-async def check_link(client: HttpClient, url: str, attempts: int = 2) -> LinkResult:
+LINK_ATTEMPTS = 2
+
+
+async def check_link(client: HttpClient, url: str, attempts: int = LINK_ATTEMPTS) -> LinkResult:
     """HEAD, then GET when the server refuses HEAD; a transient failure is tried once more.
 
     Results are kept for the life of the client, so a link shared by many pages or sites is checked once a run.
