@@ -234,8 +234,9 @@ def confirm_liveness(quarter: str, profile: Profile | None = None, url: str | No
     with session_scope(url) as session:
         sites = session.execute(select(Website).where(Website.quarter == quarter)).scalars().all()
         suspects = []
+        known_rounds: dict[tuple[datetime, datetime], set[datetime]] = {}
         for s in sites:
-            summary = probe_summary(session, s.site_code, check_point)
+            summary = probe_summary(session, s.site_code, check_point, known_rounds)
             if summary["total"] and summary["failed"] / summary["total"] >= veto_ratio:
                 suspects.append((s.site_code, s.url))
     if not suspects:
@@ -262,8 +263,16 @@ def confirm_liveness(quarter: str, profile: Profile | None = None, url: str | No
     return {"confirmed": len(suspects)}
 
 
-def _unhealthy_rounds(session: Any, start: datetime, end: datetime) -> set[datetime]:
-    """Moments at which every control probe failed: the monitor itself could not reach the internet."""
+def _unhealthy_rounds(session: Any, start: datetime, end: datetime,
+                      known: dict[tuple[datetime, datetime], set[datetime]] | None = None) -> set[datetime]:
+    """Moments at which every control probe failed: the monitor itself could not reach the internet.
+
+    ``known`` keeps the answer per window for a caller that summarizes many sites in one read of the
+    store: the control probes are then read once, not once per site."""
+    if known is not None:
+        if (start, end) not in known:
+            known[(start, end)] = _unhealthy_rounds(session, start, end)
+        return known[(start, end)]
     rows = session.execute(select(Probe.probed_at, Probe.outcome).where(
         Probe.site_code.like(CONTROL_PREFIX + "%"), Probe.probed_at >= start, Probe.probed_at < end)).all()
     by_moment: dict[datetime, list[str]] = defaultdict(list)
@@ -304,15 +313,18 @@ def replay_probe_week(quarter: str, profile: Profile | None = None, url: str | N
     return {"probes": len(results), "failed": sum(1 for r in results if r.outcome != "ok")}
 
 
-def probe_summary(session: Any, site_code: str, check_point: date) -> dict[str, Any]:
+def probe_summary(session: Any, site_code: str, check_point: date,
+                  known_rounds: dict[tuple[datetime, datetime], set[datetime]] | None = None) -> dict[str, Any]:
     """The week before the check point: totals, failures, whether ≥20 probes ran each day, and the
     confirmation of a veto-level failure ratio.
 
     Probes taken while the monitor's own network was down (every control failed) are left out.
+    ``known_rounds``: one dict passed to every call of a loop over sites (no probes written
+    meanwhile), so that the control probes are read once.
     """
     start = datetime.combine(check_point - timedelta(days=PROBE_WEEK_DAYS), time(0, 0))
     end = datetime.combine(check_point, time(0, 0))
-    unhealthy = _unhealthy_rounds(session, start, end)
+    unhealthy = _unhealthy_rounds(session, start, end, known_rounds)
     rows = [r for r in session.execute(
         select(Probe.probed_at, Probe.outcome).where(Probe.site_code == site_code, Probe.probed_at >= start,
                                                      Probe.probed_at < end, Probe.series == "routine")
@@ -324,7 +336,7 @@ def probe_summary(session: Any, site_code: str, check_point: date) -> dict[str, 
     complete = len(per_day) == PROBE_WEEK_DAYS and all(n >= PROBES_PER_DAY for n in per_day.values())
     confirmation = session.execute(select(Probe.probed_at, Probe.outcome).where(
         Probe.site_code == site_code, Probe.series == "confirm", Probe.probed_at >= end)).all()
-    confirm_unhealthy = _unhealthy_rounds(session, end, datetime.max) if confirmation else set()
+    confirm_unhealthy = _unhealthy_rounds(session, end, datetime.max, known_rounds) if confirmation else set()
     healthy_confirm = [o for at, o in confirmation if at not in confirm_unhealthy]
     return {"total": availability.total, "failed": availability.failed, "complete_week": complete,
             "days_covered": availability.days_covered, "by_outcome": availability.by_outcome,
@@ -445,7 +457,8 @@ def reconcile_registry(quarter: str, profile: Profile | None = None, url: str | 
                 for o in session.execute(select(AccountObservation).where(AccountObservation.quarter == quarter)).scalars()}
         outcomes = dict(session.execute(select(WebsiteObservation.site_code, WebsiteObservation.homepage_outcome)
                                         .where(WebsiteObservation.quarter == quarter)).all())
-        site_checks = {s["site_code"]: {"probes": probe_summary(session, s["site_code"], check_point),
+        known_rounds: dict[tuple[datetime, datetime], set[datetime]] = {}
+        site_checks = {s["site_code"]: {"probes": probe_summary(session, s["site_code"], check_point, known_rounds),
                                         "homepage_outcome": outcomes.get(s["site_code"])} for s in sites}
         findings = reconcile(
             [a for a in accounts if a["origin"] == "registry"],
@@ -481,10 +494,11 @@ def assemble_observations(quarter: str, profile: Profile | None = None, url: str
     with session_scope(url) as session:
         inputs = manual_objects(session, quarter)
         websites = []
+        known_rounds: dict[tuple[datetime, datetime], set[datetime]] = {}
         for obs in session.execute(select(WebsiteObservation).where(WebsiteObservation.quarter == quarter)
                                    .order_by(WebsiteObservation.site_code)).scalars():
             data = dict(obs.data)
-            data["probes"] = probe_summary(session, obs.site_code, check_point)
+            data["probes"] = probe_summary(session, obs.site_code, check_point, known_rounds)
             websites.append(merge_manual(data, inputs.get(("website", obs.site_code))))
         seen = {(o.platform, o.account_id): o for o in session.execute(
             select(AccountObservation).where(AccountObservation.quarter == quarter)).scalars()}

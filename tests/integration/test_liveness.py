@@ -90,3 +90,32 @@ def test_no_confirmation_below_the_veto_ratio(store):
     url, profile = store
     _week(url, failures=set(range(6)))
     assert pipeline.confirm_liveness("2020Q3", profile, url) == {"confirmed": 0}
+
+
+def test_a_loop_over_sites_reads_the_control_probes_once(store):
+    """Summaries of many sites in one read of the store share one reading of the control probes
+    (read per site, the controls made the quarter's reconciliation grow with sites × probes)."""
+    from sqlalchemy import event
+
+    url, _profile = store
+    _week(url, failures=set(range(10)), control_down={3, 4})
+    codes = [f"15062300{n:02d}" for n in range(10, 16)]
+    with session_scope(url) as s:
+        rows = [{**row, "site_code": code} for row in s.execute(
+            Probe.__table__.select().where(Probe.site_code == "1506230009")).mappings() for code in codes]
+        upsert(s, Probe, rows)
+    statements: list[str] = []
+    with session_scope(url) as s:
+        alone = [pipeline.probe_summary(s, code, CHECK_POINT) for code in codes]
+        engine = s.get_bind()
+        listen = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+        event.listen(engine, "before_cursor_execute", listen)
+        try:
+            known: dict = {}
+            shared = [pipeline.probe_summary(s, code, CHECK_POINT, known) for code in codes]
+        finally:
+            event.remove(engine, "before_cursor_execute", listen)
+    assert shared == alone
+    assert alone[0]["monitor_down_rounds"] == 2 and alone[0]["failed"] == 8
+    assert sum(" LIKE " in sql.upper() for sql in statements) == 1
+    assert len(statements) == 2 * len(codes) + 1  # each site's week and confirmations, the controls once

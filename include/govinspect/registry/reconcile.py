@@ -156,6 +156,9 @@ def reconcile(
     reg_keys = {_key(a) for a in registered}
     reg_names = {(a["platform"], a["name"]) for a in registered}
     named_reg = {(a["platform"], a["name"]) for a in registered if _named(a)}
+    ids_by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for a in registered:
+        ids_by_name[(a["platform"], a["name"])].append(a["account_id"])
 
     def subject_problems(account: Mapping[str, Any], origin: str, unit: str | None = None) -> list[str]:
         problems = []
@@ -186,8 +189,7 @@ def reconcile(
             found.account("out_of_scope", account, unit_kind=unit_kind, found_on=_iso(account.get("found_on")),
                           reason="单位类型" if unit_kind else "名称")
             continue
-        same_name = sorted(a["account_id"] for a in registered
-                           if a["platform"] == account["platform"] and a["name"] == account["name"])
+        same_name = sorted(ids_by_name.get((account["platform"], account["name"]), ()))
         problems = subject_problems(account, "sweep")
         found.account("unregistered", account, found_on=_iso(account.get("found_on")),
                       last_post=_iso(account.get("seen_last_post")), problems=problems, note=account.get("note"),
