@@ -54,9 +54,22 @@ _QUICK = re.compile(r"[\d〇零○Ｏ一二三四五六七八九]")
 _PUB_LABELS = r"发布时间|发布日期|发稿时间|发稿日期|信息时间|发表时间|公开日期|公开时间|发布于"
 _DOC_LABELS = r"成文日期|成文时间|发文日期|印发日期|生成日期|更新时间|更新日期"
 _BARE_LABELS = r"(?<![\u4e00-\u9fff])(?:日期|时间)"
-_LABEL_TIERS = tuple(
-    re.compile(r"(?:" + labels + r")\s*[:：]?\s*[\[(（【]?\s*") for labels in (_PUB_LABELS, _DOC_LABELS)
-) + (re.compile(_BARE_LABELS + r"\s*[:：]\s*[\[(（【]?\s*"),)
+# Every label of the three tiers in one pattern, each alternative starting with its label's first
+# character so the regex engine skips from one such character to the next (the bare 日期 / 时间 check
+# the character before them after their first one). No label starts inside another's match, so one
+# scan finds what a scan per tier would; the first two characters of a label tell its tier.
+_LABEL_TAIL = r"\s*[:：]?\s*[\[(（【]?\s*"
+_BARE_TAIL = r"\s*[:：]\s*[\[(（【]?\s*"
+_LABELS = re.compile(
+    "|".join(label + _LABEL_TAIL for label in (_PUB_LABELS + "|" + _DOC_LABELS).split("|"))
+    + "|日(?<![\u4e00-\u9fff].)期" + _BARE_TAIL + "|时(?<![\u4e00-\u9fff].)间" + _BARE_TAIL
+)
+_LABEL_TIER = {
+    **{label[:2]: 0 for label in _PUB_LABELS.split("|")},
+    **{label[:2]: 1 for label in _DOC_LABELS.split("|")},
+    "日期": 2,
+    "时间": 2,
+}
 _ANY_LABEL = re.compile(r"(?:" + _PUB_LABELS + "|" + _DOC_LABELS + "|" + _BARE_LABELS + r")\s*[:：]?")
 
 # What may surround a date in a date element without making it "more than a date".
@@ -165,13 +178,13 @@ def labelled_dates(text: str, as_of: date) -> list[date]:
     if not text or not _QUICK.search(text):
         return []
     text = _narrow(text)
-    found = []
-    for tier in _LABEL_TIERS:
-        for label in tier.finditer(text):
-            parsed = _date_at(text, label.end(), as_of)
-            if parsed is not None:
-                found.append(parsed)
-    return found
+    tiers: tuple[list[date], list[date], list[date]] = ([], [], [])
+    for label in _LABELS.finditer(text):
+        parsed = _date_at(text, label.end(), as_of)
+        if parsed is not None:
+            start = label.start()
+            tiers[_LABEL_TIER[text[start:start + 2]]].append(parsed)
+    return tiers[0] + tiers[1] + tiers[2]
 
 
 def _date_at(text: str, position: int, as_of: date) -> date | None:

@@ -10,7 +10,9 @@ item is one main link with a date beside it. ``extract_contract`` is the
 
 from __future__ import annotations
 
+import codecs
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
 
 from govinspect.checks.columns import (
     CONSULT_CHANNEL_WORDS,
@@ -149,25 +151,129 @@ _RECORD = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S 
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s|--|—|-)\s*")
 _DATE_START = frozenset("0123456789０１２３４５６７８９[(（【〇二")
 _SKIP_LINK = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:")
+# A plain http(s) URL — ASCII host name, optional port, no character urlsplit() would remove or
+# check — as (scheme, netloc, path).
+_PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9._-]+(?::[0-9]*)?)((?:/[^?#\t\n\r]*)?)(?:[?#][^\t\n\r]*)?\Z")
 _SLOW_HREF = re.compile(r"[ \\\n\r\t]|%2[eE]")
 _UNKNOWN = object()
+# The attribute values (class="…", id="…") a page's markup can give its elements, read from the HTML
+# with every ASCII letter lowered (the parser lowers attribute names; a value lowered can only show
+# more): which ``[class*=…]``, ``[class~=…]``, ``[id=…]`` alternatives of a selector can match at all,
+# so that lexbor does not test the others on every element (each costs about a walk of the tree). A
+# superset: any "class" or "id" followed by "=" counts wherever it stands (a script, a text, "uid="),
+# and a value runs to its closing quote, or unquoted to the next ">" (past the value's real end). The
+# value is matched in a lookahead, so a false start (class=" inside a script) cannot swallow a real
+# attribute after it. A value with "&" may hide letters behind a character reference: then every
+# alternative testing that attribute stays.
+_VALUE_AFTER = rb"""\s*=\s*(?=("[^"]*|'[^']*|[^>]*))"""
+_ATTRIBUTE_VALUES = {"class": re.compile(rb"class" + _VALUE_AFTER), "id": re.compile(rb"id" + _VALUE_AFTER)}
+_ATTRIBUTE_TEST = re.compile(r"\[(class|id)([*~]?)=(\w+)\]")
+
+
+@lru_cache(maxsize=64)
+def _alternatives(selector: str) -> tuple[tuple[str, str | None, bytes, re.Pattern[bytes] | None], ...]:
+    """A selector list as (alternative, attribute it tests or None, the word its value must show, and
+    for ``[a~=w]`` and ``[a=w]`` the pattern of that word whole: between the start or end of a value
+    (a quote, the NUL joining values) and whitespace)."""
+    parts: list[tuple[str, str | None, bytes, re.Pattern[bytes] | None]] = []
+    for alternative in selector.split(", "):
+        test = _ATTRIBUTE_TEST.fullmatch(alternative)
+        if test is None:
+            parts.append((alternative, None, b"", None))
+            continue
+        attribute, operator, word = test.groups()
+        whole = None
+        if operator != "*":
+            whole = re.compile(rb"(?<![^\0\"'\s])" + re.escape(word.encode()) + rb"(?![^\0\s])")
+        parts.append((alternative, attribute, word.encode(), whole))
+    return tuple(parts)
+
+
+@lru_cache(maxsize=1024)
+def _pruned(selector: str, classes: bytes | None, ids: bytes | None) -> str:
+    """The alternatives of ``selector`` that the page's class and id values (None: unknown) let match,
+    in their order; "" when none can. Kept: the pages of one site repeat their templates."""
+    kept = []
+    for alternative, attribute, word, whole in _alternatives(selector):
+        values = classes if attribute == "class" else ids
+        if attribute is None or values is None or word in values and (whole is None or whole.search(values)):
+            kept.append(alternative)
+    return ", ".join(kept)
+
+
 # What the page-level readers (meta tags, <base>, <title>, links, assets) take from the unchanged tree.
 _FIRST_READ = "base[href], meta[name], title, a[href], img[src], link[href], script[src], iframe[src]"
 _FIRST_READ_TAGS = ("base", "meta", "title", "a", "img", "link", "script", "iframe")
+# lexbor's ids of those tags (fixed for the tags of HTML): an element's tag_id costs less than its tag.
+_TAG_IDS = {
+    node.tag: node.tag_id
+    for node in LexborHTMLParser("<base><meta><title></title><link><script></script><a></a><img><iframe></iframe>").css(
+        ", ".join(_FIRST_READ_TAGS)
+    )
+}
+_FIRST_READ_TAG_IDS = tuple(_TAG_IDS[tag] for tag in _FIRST_READ_TAGS)
+
+
+_ENGINES = threading.local()
+
+
+def _engine() -> LexborCSSSelector:
+    """This thread's CSS selector engine, shared by every page it reads: a parser builds its own on its
+    first query, which costs more than most queries do."""
+    engine = getattr(_ENGINES, "engine", None)
+    if engine is None:
+        engine = _ENGINES.engine = LexborCSSSelector()
+    return engine
+
+
+def _css(node: LexborNode, query: str) -> list[LexborNode]:
+    """``node.css(query)``, run by :func:`_engine`."""
+    return _engine().find(query, node)
+
+
+def _css_first(node: LexborNode, query: str) -> LexborNode | None:
+    """``node.css_first(query)``, run by :func:`_engine`."""
+    found = _engine().find_first(query, node)
+    return found[0] if found else None
+
+
+def _attribute(node: LexborNode, name: str) -> str | None:
+    """``node.attrs.get(name)``, cheaper when the node has the attribute (an ``a[href]``'s href)."""
+    try:
+        return node.attrs[name]
+    except KeyError:
+        return None
+
+
+def _marks(node: LexborNode) -> str:
+    """An element's class and id, lowered: where hints such as "more", "date" or "title" are looked for."""
+    attributes = node.attributes  # one read for both: attrs.get() of a missing attribute costs more
+    return ((attributes.get("class") or "") + " " + (attributes.get("id") or "")).lower()
 
 
 def _text(node: LexborNode) -> str:
-    """An element's text with runs of whitespace made one space."""
-    return " ".join(node.text(separator=" ", strip=True, skip_empty=True).split())
+    """An element's text with runs of whitespace made one space (its text nodes never run together)."""
+    return " ".join(node.text(separator=" ").split())
 
 
 def _anchor_text(anchor: LexborNode, text: str) -> str:
     """What a reader sees as the link: its text, else its title, else its image's alt (县长信箱 buttons)."""
-    text = text or (anchor.attrs.get("title") or "").strip()
+    text = text or (anchor.attributes.get("title") or "").strip()
     if not text:
-        image = anchor.css_first("img[alt]")
-        text = (image.attrs.get("alt") or "").strip() if image is not None else ""
+        image = _leading_image(anchor)
+        attributes = image.attributes if image is not None else None
+        if attributes is None or "alt" not in attributes:
+            image = _css_first(anchor, "img[alt]")
+            attributes = image.attributes if image is not None else None
+        text = (attributes.get("alt") or "").strip() if attributes is not None else ""
     return text
+
+
+def _leading_image(node: LexborNode) -> LexborNode | None:
+    """The node's first child when it is an ``<img>``: then also the first ``<img>`` inside the node,
+    found without a selector query (a linked logo or button)."""
+    child = node.first_child
+    return child if child is not None and child.tag == "img" else None
 
 
 def _visible_length(text: str) -> int:
@@ -214,13 +320,19 @@ class _Resolver:
     def __init__(self, base: str, folders: dict[str, dict[str, str]] | None = None) -> None:
         self.base = base
         self.cache: dict[str, str | None] = {}
-        try:
-            parts = urlsplit(base)
-        except ValueError:
-            parts = None
-        fast = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
-        self.origin = f"{parts.scheme}://{parts.netloc.lower()}" if fast and parts else ""
-        directory = parts.path.rsplit("/", 1)[0] if fast and parts else ""
+        plain = _PLAIN_URL.match(base)
+        if plain is not None:  # what urlsplit() would answer, without its cost
+            scheme, netloc, path = plain.groups()
+            self.origin = f"{scheme}://{netloc.lower()}"
+            directory = path.rsplit("/", 1)[0]
+        else:
+            try:
+                parts = urlsplit(base)
+            except ValueError:
+                parts = None
+            fast = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
+            self.origin = f"{parts.scheme}://{parts.netloc.lower()}" if fast and parts else ""
+            directory = parts.path.rsplit("/", 1)[0] if fast and parts else ""
         self.segments = [s for s in directory.split("/") if s]
         shared: dict[str, str] = {}
         if folders is not None and self.origin:
@@ -235,20 +347,18 @@ class _Resolver:
             return found  # type: ignore[return-value]
         found = self.cache.get(href, _UNKNOWN)
         if found is _UNKNOWN:
-            found = self._fast(href)
+            # Plain absolute, root-relative and ./ ../ hrefs here; anything unusual goes to urljoin.
+            if not self.origin:
+                found = None
+            elif href[:1] == "/" or href[:8].lower().startswith(("http://", "https://")):
+                found = _join_rooted(self.origin, href)
+            else:
+                found = _join(self.origin, self.segments, href)
             if found is not None:
                 self.shared[href] = found
             else:
                 found = self.cache[href] = _resolve(self.base, href)
         return found  # type: ignore[return-value]
-
-    def _fast(self, href: str) -> str | None:
-        """Plain absolute, root-relative and ./ ../ hrefs; anything unusual goes to urljoin."""
-        if not self.origin:
-            return None
-        if href[:1] == "/" or href[:8].lower().startswith(("http://", "https://")):
-            return _join_rooted(self.origin, href)
-        return _join(self.origin, self.segments, href)
 
 
 def _join(origin: str, segments: list[str] | tuple[str, ...], href: str) -> str | None:
@@ -300,11 +410,11 @@ def _is_more(anchor: LexborNode, text: str) -> bool:
     said = _more_words(text)
     if said is not None:
         return said
-    marks = ((anchor.attrs.get("class") or "") + " " + (anchor.attrs.get("id") or "")).lower()
+    marks = _marks(anchor)
     if "more" in marks or text.strip():  # class="more", or only arrows and pluses (>>, +)
         return True
-    image = anchor.css_first("img")
-    return image is not None and "more" in (image.attrs.get("src") or "").lower()
+    image = _leading_image(anchor) or _css_first(anchor, "img")
+    return image is not None and "more" in (image.attributes.get("src") or "").lower()
 
 
 def _clean_label(node: LexborNode) -> str:
@@ -323,8 +433,8 @@ def _clean_label(node: LexborNode) -> str:
         pieces = [p for p in pieces if _CJK.search(p)]
     name = "".join("".join(pieces).split()) if pieces else ""
     if not name:
-        image = node.css_first("img[alt]")
-        name = _WS.sub("", image.attrs.get("alt") or "") if image is not None else ""
+        image = _css_first(node, "img[alt]")
+        name = _WS.sub("", image.attributes.get("alt") or "") if image is not None else ""
     return name.strip("|｜:：·-—>»[]【】")
 
 
@@ -363,19 +473,32 @@ class _Group:
 class _Reader:
     """One pass over one parsed page. Keeps the per-page indexes the heuristics share."""
 
-    def __init__(self, html: str, url: str, as_of: date, folders: dict[str, dict[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        html: str,
+        url: str,
+        as_of: date,
+        folders: dict[str, dict[str, str]] | None = None,
+        utf8: bytes | None = None,
+    ) -> None:
         self.as_of = as_of
         self.raw = _open_data_islands(html)
-        self.tree = LexborHTMLParser(self.raw)
+        # The bytes the parser reads (what it makes of a str), kept for pruned(): ``utf8`` when the
+        # caller knows them to be the UTF-8 of ``html``.
+        self.data = utf8 if utf8 is not None and self.raw is html else self.raw.encode("utf-8", "ignore")
+        self.tree = LexborHTMLParser(self.data)
+        self._values: tuple[bytes | None, bytes | None] | None = None
         # One walk of the tree for every element the page-level readers ask for, by tag in page order.
-        self.found: dict[str, list[LexborNode]] = {tag: [] for tag in _FIRST_READ_TAGS}
-        for node in self.tree.css(_FIRST_READ):
-            nodes = self.found.get(node.tag)
+        lists: list[list[LexborNode]] = [[] for _ in _FIRST_READ_TAGS]
+        self.found: dict[str, list[LexborNode]] = dict(zip(_FIRST_READ_TAGS, lists, strict=True))
+        by_id = dict(zip(_FIRST_READ_TAG_IDS, lists, strict=True))
+        for node in self.select(_FIRST_READ):
+            nodes = by_id.get(node.tag_id)
             if nodes is not None:
                 nodes.append(node)
         self.meta = self._meta()
         base = next(iter(self.found["base"]), None)
-        self.base = (_resolve(url, base.attrs.get("href")) if base is not None else None) or url
+        self.base = (_resolve(url, _attribute(base, "href")) if base is not None else None) or url
         self.resolve = _Resolver(self.base, folders)
         self._anchor_texts: dict[int, str] = {}
         self.anchor_targets: list[str | None] = []  # where each of found["a"] goes, once links() has read them
@@ -389,6 +512,22 @@ class _Reader:
         self._panel_cache: dict[int, list[LexborNode]] = {}
         self._date_columns: dict[int, int | None] = {}
 
+    def select(self, query: str) -> list[LexborNode]:
+        """``self.tree.css(query)``."""
+        root = self.tree.root
+        return _css(root, query) if root is not None else []
+
+    def pruned(self, selector: str) -> str:
+        """``selector`` without the alternatives no element of this page can match ("" if none can)."""
+        if self._values is None:
+            lowered = self.data.lower()
+            found = []
+            for pattern in _ATTRIBUTE_VALUES.values():
+                values = b"\0".join(pattern.findall(lowered))
+                found.append(None if b"&" in values else values)
+            self._values = (found[0], found[1])
+        return _pruned(selector, *self._values)
+
     # -- page-level facts -------------------------------------------------------------------------
 
     def text_of(self, anchor: LexborNode) -> str:
@@ -401,7 +540,7 @@ class _Reader:
     def _meta(self) -> dict[str, str]:
         meta: dict[str, str] = {}
         for node in self.found["meta"]:
-            attrs = node.attrs
+            attrs = node.attributes
             key = _META_NAMES.get((attrs.get("name") or "").strip().lower())
             if key and key not in meta:
                 content = (attrs.get("content") or "").strip()
@@ -418,18 +557,35 @@ class _Reader:
         targets = self.anchor_targets
         resolve = self.resolve
         folder = resolve.shared
+        origin = resolve.origin
+        texts = self._anchor_texts
         for anchor in self.found["a"]:
-            href = anchor.attrs.get("href")
+            try:
+                href = anchor.attrs["href"]  # _attribute(), inline
+            except KeyError:
+                href = None
             target = folder.get(href, _UNKNOWN)  # what resolve() would answer first, without the call
             if target is _UNKNOWN:
-                target = resolve(href)
+                # resolve(), inline for the absolute and root-relative hrefs of the navigation and footer
+                # (the same from every folder of the site: joined once, then kept by _join_rooted)
+                rooted = origin and href and (href[:1] == "/" or href[:8].lower().startswith(("http://", "https://")))
+                target = _join_rooted(origin, href) if rooted else None
+                if target is not None:
+                    folder[href] = target
+                else:
+                    target = resolve(href)
             targets.append(target)
             if target is None:
                 continue
             known = seen.get(target)
             if known:
                 continue  # the first non-empty text of a target stands
-            text = _anchor_text(anchor, self.text_of(anchor))
+            key = anchor.mem_id  # text_of(), inline
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = _text(anchor)
+            if not text:
+                text = _anchor_text(anchor, text)
             if known is None or text:
                 seen[target] = text
         return list(seen.items())
@@ -440,9 +596,13 @@ class _Reader:
         for tag, attribute, kind in (("img", "src", "image"), ("link", "href", "stylesheet"),
                                      ("script", "src", "script"), ("iframe", "src", "frame")):
             for node in self.found[tag]:
-                if kind == "stylesheet" and "stylesheet" not in (node.attrs.get("rel") or "").lower():
-                    continue
-                target = self.resolve(node.attrs.get(attribute))
+                if kind == "stylesheet":
+                    attributes = node.attributes
+                    if "stylesheet" not in (attributes.get("rel") or "").lower():
+                        continue
+                    target = self.resolve(attributes.get(attribute))
+                else:
+                    target = self.resolve(_attribute(node, attribute))
                 if target is not None and target not in found:
                     found[target] = kind
         return list(found.items())
@@ -450,23 +610,23 @@ class _Reader:
     def nav(self) -> list[tuple[str, str]]:
         """Navigation links (首页 / 政务公开 / 互动交流 …): the nav region, else the first menu-like list."""
         found: dict[str, str] = {}
-        for region in self.tree.css(_NAV_SELECTOR):
-            if "tab" in (region.attrs.get("class") or "").lower():
+        for region in self.select(self.pruned(_NAV_SELECTOR)):
+            if "tab" in (region.attributes.get("class") or "").lower():
                 continue
-            for anchor in region.css("a[href]"):
-                target = self.resolve(anchor.attrs.get("href"))
+            for anchor in _css(region, "a[href]"):
+                target = self.resolve(_attribute(anchor, "href"))
                 name = _CJK_GAP.sub("", self.text_of(anchor))
                 if target and name and not _is_more(anchor, name) and target not in found:
                     found[target] = name
         if not found:
-            for menu in self.tree.css("ul"):
+            for menu in self.select("ul"):
                 entries = []
                 for li in menu.iter():
-                    anchors = li.css("a[href]") if li.tag == "li" else []
+                    anchors = _css(li, "a[href]") if li.tag == "li" else []
                     if len(anchors) != 1:
                         break
                     name = _CJK_GAP.sub("", self.text_of(anchors[0]))
-                    target = self.resolve(anchors[0].attrs.get("href"))
+                    target = self.resolve(_attribute(anchors[0], "href"))
                     if not target or not 2 <= len(name) <= 8 or find_dates(_text(li), self.as_of, yearless=True):
                         break
                     entries.append((target, name))
@@ -480,7 +640,7 @@ class _Reader:
         """The 当前位置 trail, read and then removed so its links are not taken for list items."""
         node = None
         if _has_crumb_words(self.raw):
-            texts = ((n, _text(n)) for n in self.tree.css(":lexbor-contains(\"位置\")"))
+            texts = ((n, _text(n)) for n in self.select(":lexbor-contains(\"位置\")"))
             labelled = [(n, text) for n, text in texts if _CRUMB_WORDS.search(text)]
             if labelled:
                 node = min(labelled, key=lambda pair: len(pair[1]))[0]
@@ -490,7 +650,8 @@ class _Reader:
                         break
                     node = parent
         if node is None:
-            for candidate in self.tree.css(_CRUMB_SELECTOR):
+            crumbs = self.pruned(_CRUMB_SELECTOR)
+            for candidate in self.select(crumbs) if crumbs else ():
                 text = _text(candidate)
                 if len(text) <= 160 and _CRUMB_SEPARATORS.search(text):
                     node = candidate
@@ -506,9 +667,10 @@ class _Reader:
         """Drop header, navigation and footer: their dates (今天是…, © 2020, ICP) are not publications."""
         # Scripts, styles and frames go whole; a region goes unless it is a tab box ("nav tab").
         # The selectors look at no ancestor, so one walk finds what removing them in turn would.
+        # Only the alternatives the page's markup can match are asked for: the nodes found are the same.
         _decompose_outermost([
-            node for node in self.tree.css(_STRIP_SELECTOR)
-            if node.tag in _SKIP_TAGS or "tab" not in (node.attrs.get("class") or "").lower()
+            node for node in self.select(self.pruned(_STRIP_SELECTOR))
+            if node.tag in _SKIP_TAGS or "tab" not in (node.attributes.get("class") or "").lower()
         ])
 
     # -- items ------------------------------------------------------------------------------------
@@ -523,32 +685,34 @@ class _Reader:
         if body is None:
             return []
         mains = []
-        for anchor in body.css("a[href]"):
+        holders = self.holders
+        for anchor in _css(body, "a[href]"):
             text = self.text_of(anchor)
             if _is_more(anchor, text):
-                self.more_urls[anchor.mem_id] = self.resolve(anchor.attrs.get("href"))
+                self.more_urls[anchor.mem_id] = self.resolve(_attribute(anchor, "href"))
                 self._mark(anchor)
                 continue
             title = self._card_title(anchor) or text
-            attr = (anchor.attrs.get("title") or "").strip()
+            attributes = anchor.attributes
+            attr = (attributes.get("title") or "").strip()
             if attr and (not title or title.endswith(("...", "…", "..")) or len(attr) > len(title) and attr.startswith(title[:4])):
                 title = attr
             if _visible_length(title) < 5 or title[0] in _DATE_START and parse_date_element(title, self.as_of):
                 continue
-            target = self.resolve(anchor.attrs.get("href"))
+            target = self.resolve(attributes.get("href"))
             if target is None:
                 continue
             node = anchor.parent
             while node is not None and node.tag not in ("body", "html"):
                 key = node.mem_id
-                if key in self.holders:
+                if key in holders:
                     self.shared.add(key)
                     break
-                self.holders.add(key)
+                holders.add(key)
                 node = node.parent
             self.main_ids.add(anchor.mem_id)
             mains.append((anchor, title, target))
-        for heading in body.css(", ".join(sorted(_H_TAGS))):
+        for heading in _css(body, ", ".join(sorted(_H_TAGS))):
             if heading.mem_id not in self.holders and not self._in_main_link(heading):
                 self._mark(heading)
         return mains
@@ -562,7 +726,7 @@ class _Reader:
         if not blocks:
             return None
         leaves = [node for node in blocks if not any(child.tag in _BLOCK_TAGS for child in node.iter())]
-        titled = [node for node in leaves if node.tag in _H_TAGS or "tit" in (node.attrs.get("class") or "").lower()]
+        titled = [node for node in leaves if node.tag in _H_TAGS or "tit" in (node.attributes.get("class") or "").lower()]
         texts = [_text(node) for node in titled or leaves]
         undated = [text for text in texts if not find_dates(text, self.as_of, yearless=True)]
         return max(undated or texts, key=_visible_length, default=None) or None
@@ -621,7 +785,7 @@ class _Reader:
             return None
         if table.mem_id not in self._date_columns:
             index = None
-            header = table.css_first("tr")
+            header = _css_first(table, "tr")
             if header is not None and not self._holds_items(header):
                 cells = [_text(c) for c in header.iter() if c.tag in ("td", "th")]
                 for pattern in (_PUB_HEADER, _DOC_HEADER):
@@ -687,7 +851,7 @@ class _Reader:
             return None
         found = parse_date_element(text, self.as_of)
         if found is None:
-            marks = ((node.attrs.get("class") or "") + " " + (node.attrs.get("id") or "")).lower()
+            marks = _marks(node)
             if node.tag == "time" or any(hint in marks for hint in _DATE_HINT):
                 found = parse_date(text, self.as_of, yearless=True)
         return found
@@ -770,7 +934,7 @@ class _Reader:
 
     def _has_own_heading(self, block: LexborNode) -> bool:
         """A block of dated items under a heading of its own (not a tab panel or a headline box)."""
-        for node in block.css(_HEADING_SELECTOR):
+        for node in _css(block, self.pruned(_HEADING_SELECTOR)):
             if not self._holds_items(node) and not self._in_main_link(node) and _valid_name(_clean_label(node)):
                 return True
         return False
@@ -780,13 +944,13 @@ class _Reader:
             return None
         if node.tag in _H_TAGS or node.tag == "caption":
             return node
-        marks = ((node.attrs.get("class") or "") + " " + (node.attrs.get("id") or "")).lower()
+        marks = _marks(node)
         if any(hint in marks for hint in _HEADING_HINT):
             return node
-        inner = node.css_first(_HEADING_SELECTOR)
+        inner = _css_first(node, self.pruned(_HEADING_SELECTOR))
         if inner is not None:
             return inner
-        if node.tag in _PLAIN_HEADING_TAGS and len(node.css("a")) <= 2:
+        if node.tag in _PLAIN_HEADING_TAGS and len(_css(node, "a")) <= 2:
             return node
         return None
 
@@ -819,11 +983,11 @@ class _Reader:
                 parts = (node, name, None, tabs)
             elif _valid_name(name) and not find_dates(name, self.as_of, yearless=True):
                 url = None
-                for anchor in node.css("a[href]"):
+                for anchor in _css(node, "a[href]"):
                     if anchor.mem_id in self.more_urls:
                         continue
                     if url is None or _clean_label(anchor) == name:
-                        url = self.resolve(anchor.attrs.get("href"))
+                        url = self.resolve(_attribute(anchor, "href"))
                 parts = (node, name, url, [])
         self._parts[key] = parts
         return parts
@@ -832,13 +996,13 @@ class _Reader:
         """Tab labels of a tabbed box (通知公告 | 政策文件 | 政策解读 in one heading bar)."""
         for selector in ("li", "a", "span"):
             labels = []
-            for label in node.css(selector):
-                anchor = label if label.tag == "a" else label.css_first("a[href]")
+            for label in _css(node, selector):
+                anchor = label if label.tag == "a" else _css_first(label, "a[href]")
                 if anchor is not None and anchor.mem_id in self.more_urls:
                     continue
                 name = _clean_label(label)
                 if _valid_name(name) and len(name) <= 12:
-                    target = self.resolve(anchor.attrs.get("href")) if anchor is not None else None
+                    target = self.resolve(_attribute(anchor, "href")) if anchor is not None else None
                     labels.append((name, target))
             if len(labels) >= 2:
                 return labels
@@ -875,22 +1039,22 @@ class _Reader:
         more = None
         if index < len(panels):
             more = next(
-                (self.more_urls[a.mem_id] for a in panels[index].css("a[href]") if a.mem_id in self.more_urls), None
+                (self.more_urls[a.mem_id] for a in _css(panels[index], "a[href]") if a.mem_id in self.more_urls), None
             )
         if more is None and label_url is None and index == self._active_tab(node, len(tabs)):
             # One "更多" in the tab bar, its target switched by script: as served, it is the shown tab's.
-            more = next((self.more_urls[a.mem_id] for place in (node, sibling) for a in place.css("a[href]")
+            more = next((self.more_urls[a.mem_id] for place in (node, sibling) for a in _css(place, "a[href]")
                          if a.mem_id in self.more_urls), None)
         return _Heading(name, more or label_url, (node.mem_id, index))
 
     def _active_tab(self, node: LexborNode, count: int) -> int:
         """The tab shown when the page loads: the label marked on/active/current/selected, else the first."""
         for selector in ("li", "a", "span"):
-            labels = [label for label in node.css(selector) if _valid_name(_clean_label(label))]
+            labels = [label for label in _css(node, selector) if _valid_name(_clean_label(label))]
             if len(labels) != count:
                 continue
             for index, label in enumerate(labels):
-                marks = f"{label.attrs.get('class') or ''} {label.attrs.get('id') or ''}".lower()
+                marks = _marks(label)
                 if _ACTIVE_TAB.search(marks):
                     return index
             return 0
@@ -898,13 +1062,13 @@ class _Reader:
 
     def _only_more(self, node: LexborNode) -> bool:
         """A wrapper around a "更多" link and nothing else (not a tab panel)."""
-        anchors = node.css("a[href]")
+        anchors = _css(node, "a[href]")
         return bool(anchors) and all(a.mem_id in self.more_urls for a in anchors) and not _clean_label(node)
 
     def blank_blocks(self) -> list[_Group]:
         """Column blocks that show only 暂无信息: a heading over an empty list is a blank column."""
         found = []
-        for marker in self.tree.css(_BLANK_MARKER_SELECTOR):
+        for marker in self.select(_BLANK_MARKER_SELECTOR):
             text = _text(marker)
             parent = marker.parent
             if len(text) > 30 or not _BLANK.search(text) or parent is None or self._holds_dated(parent):
@@ -945,7 +1109,7 @@ class _Reader:
             return _UNKNOWN
         if place.mem_id in self.more_urls:
             return self.more_urls[place.mem_id]
-        for anchor in place.css("a[href]"):
+        for anchor in _css(place, "a[href]"):
             if anchor.mem_id in self.more_urls:
                 return self.more_urls[anchor.mem_id]
         return _UNKNOWN
@@ -954,7 +1118,7 @@ class _Reader:
 def _is_table_header(row: LexborNode) -> bool:
     """A table's header row (标题 | 发布日期, 留言标题 | 留言时间 | 状态): it labels the cells below, it names no column."""
     if row.tag == "thead":
-        row = row.css_first("tr") or row
+        row = _css_first(row, "tr") or row
     cells = [cell for cell in row.iter() if cell.tag in ("td", "th")]
     if len(cells) < 2:
         return False
@@ -966,22 +1130,36 @@ def _is_table_header(row: LexborNode) -> bool:
 def _decompose_outermost(nodes: list[LexborNode]) -> None:
     """Remove nodes from the tree, each once: a node inside another removed node goes with it."""
     chosen = {n.mem_id for n in nodes}
+    clear: set[int] = set()  # elements known to have no removed node above them (html, body, wrappers)
     outermost = []
     for node in nodes:
+        path = []
         parent = node.parent
-        while parent is not None and parent.mem_id not in chosen:
+        while parent is not None:
+            key = parent.mem_id
+            if key in chosen:
+                break
+            if key in clear:
+                parent = None
+                break
+            path.append(key)
             parent = parent.parent
         if parent is None:
             outermost.append(node)
+            clear.update(path)
     for node in outermost:
         node.decompose()
 
 
 def _is_root(url: str) -> bool:
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return False
+    plain = _PLAIN_URL.match(url)
+    if plain is not None:
+        path = plain.group(3)  # what urlsplit() would answer
+    else:
+        try:
+            path = urlsplit(url).path
+        except ValueError:
+            return False
     return bool(_ROOT_PATH.fullmatch(path))
 
 
@@ -1108,11 +1286,16 @@ def extract_page(
     homepage's navigation bar is used). ``resolved`` is a dict the caller keeps for the pages of one
     site: links resolved on one page are not resolved again on the next page of the same folder.
     """
+    utf8 = None
     if isinstance(body, bytes):
         html, encoding = decode_html(body, content_type)
+        if encoding == "utf-8" and "\ufffd" not in html:
+            # Read as UTF-8 without a replaced byte: the body is the UTF-8 of the text, after the one
+            # byte-order mark utf-8-sig took off (a body with a BOM is read with utf-8-sig first).
+            utf8 = body[3:] if body[:3] == codecs.BOM_UTF8 else body
     else:
         html, encoding = body, "utf-8"
-    reader = _Reader(html, url, as_of, resolved)
+    reader = _Reader(html, url, as_of, resolved, utf8)
     meta = reader.meta
     title = reader.title()
     links = reader.links()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 
 import charset_normalizer
 
@@ -25,6 +26,7 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
 _WEAK = {"iso8859-1", "ascii", "cp1252"}
 
 
+@lru_cache(maxsize=256)
 def normalize_encoding(name: str | None) -> str | None:
     """The Python codec to decode a declared charset with (gb2312/gbk → gb18030), None if unknown."""
     if not name:
