@@ -7,6 +7,8 @@
 - ``labelled_dates`` scans once for every label and orders what it finds by tier, as one scan per
   tier did.
 - ``_Resolver`` reads plain http(s) base URLs without urlsplit(), with urlsplit()'s answer.
+- The page is parsed without lexbor's mutation events: the tree, and what the selectors find in it,
+  is the one a parse with them gives, before and after elements are removed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from urllib.parse import urlsplit
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.checks import freshness
 from govinspect.checks.freshness import _Reader, _Resolver
@@ -109,6 +112,30 @@ def test_utf8_bytes_make_the_tree_the_text_makes(text: str, bom: bool) -> None:
     assert (as_bytes.links, as_bytes.title, as_bytes.latest) == (plain.links, plain.title, plain.latest)
     direct = _Reader(html, "http://www.mx.gov.cn/", AS_OF, utf8=body[3:] if bom else body)
     assert _outline(direct) == _outline(as_text)
+
+
+def _events_tree(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(html.encode("utf-8", "ignore"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(page())
+def test_parse_without_events_makes_the_same_tree(html: str) -> None:
+    reader, plain = _Reader(html, "http://www.mx.gov.cn/", AS_OF), _events_tree(html)
+    assert reader.tree.html == plain.html
+    for selector in SELECTORS:
+        assert [n.html for n in reader.select(selector)] == [n.html for n in plain.css(selector)], selector
+
+
+def test_parse_without_events_on_the_saved_pages() -> None:
+    for path in sorted(PAGES.glob("*.html")):
+        html, _encoding = decode_html(path.read_bytes())
+        reader = _Reader(html, "http://www.mx.gov.cn/", AS_OF)
+        plain = _events_tree(reader.raw)
+        assert reader.tree.html == plain.html, path.name
+        for tree in (reader.tree, plain):
+            freshness._decompose_outermost(tree.css(freshness._STRIP_SELECTOR))
+        assert reader.tree.html == plain.html, path.name
 
 
 def _labelled_by_tiers(text: str, as_of: date) -> list[date]:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
-from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborCSSSelector, LexborDocumentOptions, LexborHTMLParser, LexborNode
 
 from govinspect.checks.columns import (
     CONSULT_CHANNEL_WORDS,
@@ -156,17 +156,17 @@ _SKIP_LINK = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:")
 _PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9._-]+(?::[0-9]*)?)((?:/[^?#\t\n\r]*)?)(?:[?#][^\t\n\r]*)?\Z")
 _SLOW_HREF = re.compile(r"[ \\\n\r\t]|%2[eE]")
 _UNKNOWN = object()
-# The attribute values (class="…", id="…") a page's markup can give its elements, read from the HTML
-# with every ASCII letter lowered (the parser lowers attribute names; a value lowered can only show
-# more): which ``[class*=…]``, ``[class~=…]``, ``[id=…]`` alternatives of a selector can match at all,
-# so that lexbor does not test the others on every element (each costs about a walk of the tree). A
-# superset: any "class" or "id" followed by "=" counts wherever it stands (a script, a text, "uid="),
-# and a value runs to its closing quote, or unquoted to the next ">" (past the value's real end). The
-# value is matched in a lookahead, so a false start (class=" inside a script) cannot swallow a real
-# attribute after it. A value with "&" may hide letters behind a character reference: then every
-# alternative testing that attribute stays.
-_VALUE_AFTER = rb"""\s*=\s*(?=("[^"]*|'[^']*|[^>]*))"""
-_ATTRIBUTE_VALUES = {"class": re.compile(rb"class" + _VALUE_AFTER), "id": re.compile(rb"id" + _VALUE_AFTER)}
+# The class and id values of a page's elements, as the parser read them (character references
+# decoded), joined by NUL, with every ASCII letter lowered (a value lowered can only show more):
+# which ``[class*=…]``, ``[class~=…]``, ``[id=…]`` alternatives of a selector can match at all, so
+# that lexbor does not test the others on every element (each costs about a walk of the tree).
+_VALUED = "[class], [id]"
+
+
+def _joined(values: list[str]) -> bytes:
+    return "\0".join(values).encode("utf-8", "ignore").lower()
+
+
 _ATTRIBUTE_TEST = re.compile(r"\[(class|id)([*~]?)=(\w+)\]")
 
 
@@ -483,10 +483,12 @@ class _Reader:
     ) -> None:
         self.as_of = as_of
         self.raw = _open_data_islands(html)
-        # The bytes the parser reads (what it makes of a str), kept for pruned(): ``utf8`` when the
-        # caller knows them to be the UTF-8 of ``html``.
+        # The bytes the parser reads (what it makes of a str): ``utf8`` when the caller knows them to
+        # be the UTF-8 of ``html``.
         self.data = utf8 if utf8 is not None and self.raw is html else self.raw.encode("utf-8", "ignore")
-        self.tree = LexborHTMLParser(self.data)
+        # Without lexbor's mutation events (such as copying the selected <option> into <selectedcontent>):
+        # nothing read here depends on them, and the parse costs less without them.
+        self.tree = LexborHTMLParser(self.data, options=LexborDocumentOptions.WO_EVENTS)
         self._values: tuple[bytes | None, bytes | None] | None = None
         # One walk of the tree for every element the page-level readers ask for, by tag in page order.
         lists: list[list[LexborNode]] = [[] for _ in _FIRST_READ_TAGS]
@@ -520,12 +522,20 @@ class _Reader:
     def pruned(self, selector: str) -> str:
         """``selector`` without the alternatives no element of this page can match ("" if none can)."""
         if self._values is None:
-            lowered = self.data.lower()
-            found = []
-            for pattern in _ATTRIBUTE_VALUES.values():
-                values = b"\0".join(pattern.findall(lowered))
-                found.append(None if b"&" in values else values)
-            self._values = (found[0], found[1])
+            # Read once, from the tree as it is then: elements removed later take nothing away from
+            # what the values allow, so the alternatives kept stay a superset of what can match.
+            classes: list[str] = []
+            ids: list[str] = []
+            for node in self.select(_VALUED):
+                attributes = node.attributes
+                value = attributes.get("class")
+                if value:
+                    classes.append(value)
+                value = attributes.get("id")
+                if value:
+                    ids.append(value)
+            # (An element with both comes once per alternative: its values twice, which allows no more.)
+            self._values = (_joined(classes), _joined(ids))
         return _pruned(selector, *self._values)
 
     # -- page-level facts -------------------------------------------------------------------------
