@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from govinspect.checks import freshness
-from govinspect.checks.freshness import _Reader, _Resolver
+from govinspect.checks.freshness import _Reader, _Resolver, split_plain_url
 from govinspect.checks.html import decode_html
 from govinspect.dates import _DOC_LABELS, _PUB_LABELS, _date_at, _narrow, labelled_dates
 
@@ -180,6 +180,9 @@ def test_resolver_base_reads_as_urlsplit(scheme: str, host: str, port: str, rest
     expected_origin = f"{parts.scheme}://{parts.netloc.lower()}" if ok and parts else ""
     expected_segments = [s for s in (parts.path.rsplit("/", 1)[0] if ok and parts else "").split("/") if s]
     assert (resolver.origin, resolver.segments) == (expected_origin, expected_segments)
+    plain = split_plain_url(base)
+    if plain is not None:
+        assert parts is not None and plain == (parts.scheme, parts.netloc, parts.path)
 
 
 def test_labelled_dates_come_by_tier_then_by_place() -> None:

@@ -154,6 +154,15 @@ _SKIP_LINK = ("javascript:", "mailto:", "tel:", "data:", "about:", "vbscript:")
 # A plain http(s) URL — ASCII host name, optional port, no character urlsplit() would remove or
 # check — as (scheme, netloc, path).
 _PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9._-]+(?::[0-9]*)?)((?:/[^?#\t\n\r]*)?)(?:[?#][^\t\n\r]*)?\Z")
+
+
+def split_plain_url(url: str) -> tuple[str, str, str] | None:
+    """Scheme, netloc and path of a plain http(s) URL, as ``urlsplit()`` gives them, read without its
+    cost; None for any other URL (ask urlsplit)."""
+    plain = _PLAIN_URL.match(url)
+    return plain.groups() if plain is not None else None  # type: ignore[return-value]
+
+
 _SLOW_HREF = re.compile(r"[ \\\n\r\t]|%2[eE]")
 _UNKNOWN = object()
 # The class and id values of a page's elements, as the parser read them (character references
@@ -320,9 +329,9 @@ class _Resolver:
     def __init__(self, base: str, folders: dict[str, dict[str, str]] | None = None) -> None:
         self.base = base
         self.cache: dict[str, str | None] = {}
-        plain = _PLAIN_URL.match(base)
+        plain = split_plain_url(base)
         if plain is not None:  # what urlsplit() would answer, without its cost
-            scheme, netloc, path = plain.groups()
+            scheme, netloc, path = plain
             self.origin = f"{scheme}://{netloc.lower()}"
             directory = path.rsplit("/", 1)[0]
         else:
@@ -1162,9 +1171,9 @@ def _decompose_outermost(nodes: list[LexborNode]) -> None:
 
 
 def _is_root(url: str) -> bool:
-    plain = _PLAIN_URL.match(url)
+    plain = split_plain_url(url)
     if plain is not None:
-        path = plain.group(3)  # what urlsplit() would answer
+        path = plain[2]
     else:
         try:
             path = urlsplit(url).path

@@ -13,7 +13,7 @@ from urllib.robotparser import RobotFileParser
 
 from selectolax.lexbor import LexborHTMLParser
 
-from govinspect.checks.freshness import PageExtract, extract_page
+from govinspect.checks.freshness import PageExtract, extract_page, split_plain_url
 from govinspect.checks.html import decode_html
 from govinspect.checks.outcomes import PERMANENT, Outcome
 from govinspect.dates import find_dates
@@ -78,16 +78,11 @@ def _column_key(url: str) -> str:
     return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
 
 
-# Scheme, netloc and host name of a plain URL, spelled as urlsplit() gives them (it lower-cases the
-# scheme, which this pattern leaves to urlsplit by matching lower-case schemes only).
-_PLAIN_ORIGIN = re.compile(r"(https?)://(([A-Za-z0-9.\-]+)(?::\d*)?)(?=[/?#]|$)")
-
-
 def _host(url: str) -> str:
     """The URL's host name, lower-cased (``urlsplit(url).hostname``; read directly for plain URLs)."""
-    plain = _PLAIN_ORIGIN.match(url)
+    plain = split_plain_url(url)
     if plain is not None:
-        return plain.group(3).lower()
+        return plain[1].split(":", 1)[0].lower()
     return (urlsplit(url).hostname or "").lower()
 
 
@@ -113,7 +108,7 @@ class _Crawler:
         self.extracts: dict[str, PageExtract] = {}
         self.depth: dict[str, int] = {}
         self.skipped_by_robots: set[str] = set()
-        self._inflight: dict[str, asyncio.Future[PageExtract | None]] = {}
+        self._inflight: dict[str, asyncio.Task] = {}
         self._slots = asyncio.Semaphore(budget.page_concurrency)
         self._is_page: dict[str, bool] = {}
         self.link_slots = asyncio.Semaphore(budget.link_concurrency)
@@ -126,25 +121,16 @@ class _Crawler:
         Pages below the homepage are read only where the site's robots.txt lets our crawler in.
         """
         url = _unfragmented(url)
-        if depth > 0:
-            allowed = robots_known(self.client, url)
-            if allowed is None:
-                allowed = await robots_allow(self.client, url)
-            if not allowed:
-                self.skipped_by_robots.add(url)
-                return None
-        fetch = self._fetch_of(url, depth)
-        return None if fetch is None else await fetch
-
-    def _fetch_of(self, url: str, depth: int) -> asyncio.Future[PageExtract | None] | None:
-        """The page's one fetch, started here unless it is under way; None once the page budget is spent."""
+        if depth > 0 and not await robots_allow(self.client, url):
+            self.skipped_by_robots.add(url)
+            return None
         self.depth[url] = min(depth, self.depth.get(url, depth))
-        fetch = self._inflight.get(url)
-        if fetch is None:
-            if len(self._inflight) >= self.budget.max_pages:
-                return None
-            fetch = self._inflight[url] = asyncio.ensure_future(self._fetch(url))
-        return fetch
+        if url in self._inflight:
+            return await self._inflight[url]
+        if len(self._inflight) >= self.budget.max_pages:
+            return None
+        self._inflight[url] = asyncio.ensure_future(self._fetch(url))
+        return await self._inflight[url]
 
     async def _fetch(self, url: str) -> PageExtract | None:
         async with self._slots:
@@ -175,18 +161,9 @@ class _Crawler:
             self.referenced[target] = None
 
     def link_check(self, url: str) -> asyncio.Future[LinkResult]:
-        """The run's one check of ``url`` (see :func:`check_link`), started here when no site has asked
-        for it yet. The site's link concurrency bounds the checks it starts; a site that waits for a
-        check another site started holds no slot meanwhile."""
-        key = ("link", url)
-        check = self.client.cache.get(key)
-        if check is None:
-            check = self.client.cache[key] = asyncio.ensure_future(self._bounded_check(url))
-        return check
-
-    async def _bounded_check(self, url: str) -> LinkResult:
-        async with self.link_slots:
-            return await _check_link(self.client, url, LINK_ATTEMPTS)
+        """The run's one check of ``url`` (see :func:`check_link`). The site's link concurrency bounds
+        the checks it starts; a site that waits for a check another site started holds no slot meanwhile."""
+        return _shared_check(self.client, url, LINK_ATTEMPTS, self.link_slots)
 
     def is_page(self, url: str) -> bool:
         """An in-site link worth reading as a page (not an attachment or an image).
@@ -220,18 +197,7 @@ class _Crawler:
             room = self.budget.max_pages - len(self._inflight)
             if not frontier or room <= 0:
                 break
-            # Where robots.txt has already answered, the fetches are started here and waited on as they
-            # are: no task per page on top of its fetch.
-            waits: list[Any] = []
-            for link in frontier[:room]:
-                allowed = robots_known(self.client, link)
-                if allowed is None:
-                    waits.append(self.page(link, depth))
-                elif not allowed:
-                    self.skipped_by_robots.add(link)
-                elif (fetch := self._fetch_of(link, depth)) is not None:
-                    waits.append(fetch)
-            await asyncio.gather(*waits)
+            await asyncio.gather(*(self.page(link, depth) for link in frontier[:room]))
 
 
 async def check_website(
@@ -456,37 +422,17 @@ async def _dead_links(crawler: _Crawler, homepage: str) -> list[dict[str, Any]]:
 async def robots_allow(client: HttpClient, url: str) -> bool:
     """Whether robots.txt of the URL's site lets our crawler read it (read once per host and run; the
     answer kept per URL, as columns, hubs and the crawl ask about the same pages again)."""
-    answered = robots_known(client, url)
-    if answered is not None:
-        return answered
-    key = ("robots",) + _origin(url)
-    if key not in client.cache:
-        client.cache[key] = asyncio.ensure_future(_read_robots(client, f"{key[1]}://{key[2]}/robots.txt"))
-    parser = await client.cache[key]
-    answer = client.cache[("robots_allow", url)] = parser is None or parser.can_fetch(client.settings.user_agent, url)
-    return answer
-
-
-def robots_known(client: HttpClient, url: str) -> bool | None:
-    """:func:`robots_allow`'s answer without waiting, once the host's robots.txt has been read; else None."""
     answered = client.cache.get(("robots_allow", url))
     if answered is not None:
         return answered
-    read = client.cache.get(("robots",) + _origin(url))
-    if read is None or not read.done() or read.cancelled():
-        return None
-    parser = read.result()
+    plain = split_plain_url(url)
+    scheme, netloc = plain[:2] if plain is not None else urlsplit(url)[:2]
+    key = ("robots", scheme, netloc)
+    if key not in client.cache:
+        client.cache[key] = asyncio.ensure_future(_read_robots(client, f"{scheme}://{netloc}/robots.txt"))
+    parser = await client.cache[key]
     answer = client.cache[("robots_allow", url)] = parser is None or parser.can_fetch(client.settings.user_agent, url)
     return answer
-
-
-def _origin(url: str) -> tuple[str, str]:
-    """Scheme and netloc of ``url`` as urlsplit() gives them."""
-    plain = _PLAIN_ORIGIN.match(url)
-    if plain is not None:
-        return plain.group(1), plain.group(2)
-    parts = urlsplit(url)
-    return parts.scheme, parts.netloc
 
 
 async def _read_robots(client: HttpClient, robots_url: str) -> RobotFileParser | None:
@@ -506,13 +452,23 @@ async def check_link(client: HttpClient, url: str, attempts: int = LINK_ATTEMPTS
 
     Results are kept for the life of the client, so a link shared by many pages or sites is checked once a run.
     """
+    return await _shared_check(client, url, attempts)
+
+
+def _shared_check(client: HttpClient, url: str, attempts: int,
+                  slots: asyncio.Semaphore | None = None) -> asyncio.Future[LinkResult]:
+    """The run's one check of ``url``, started within ``slots`` when no one has asked for it yet."""
     key = ("link", url)
-    if key not in client.cache:
-        client.cache[key] = asyncio.ensure_future(_check_link(client, url, attempts))
-    return await client.cache[key]
+    check = client.cache.get(key)
+    if check is None:
+        check = client.cache[key] = asyncio.ensure_future(_check_link(client, url, attempts, slots))
+    return check
 
 
-async def _check_link(client: HttpClient, url: str, attempts: int) -> LinkResult:
+async def _check_link(client: HttpClient, url: str, attempts: int, slots: asyncio.Semaphore | None) -> LinkResult:
+    if slots is not None:
+        async with slots:
+            return await _check_link(client, url, attempts, None)
     result: FetchResult | None = None
     for attempt in range(attempts):
         result = await client.fetch(url, method="HEAD", timeout=15.0)
