@@ -321,6 +321,12 @@ def politeness_bound(requests: dict[str, int], feed_slots: int) -> dict[str, Any
 # --- the in-process baseline ----------------------------------------------------------------------------
 
 
+def _own_peak_rss_mb() -> int:
+    """This process's peak resident memory (VmHWM). Not ``ru_maxrss``: Linux carries that over from the
+    parent's copy at fork and exec, so a child of a large parent reports the parent's size."""
+    return _kb(Path("/proc/self/status").read_text(), "VmHWM") // 1024
+
+
 def inprocess(profile_path: str, store_url: str) -> dict[str, Any]:
     """The DAG's stages one after another in this process, on the store the DAG run left."""
     from govinspect import pipeline
@@ -330,10 +336,13 @@ def inprocess(profile_path: str, store_url: str) -> dict[str, Any]:
     profile = load_profile(profile_path)
     times: dict[str, float] = {}
 
+    peak_after: dict[str, int] = {}
+
     def timed(name: str, fn: Any, *args: Any) -> Any:
         started = time.perf_counter()
         result = fn(*args)
         times[name] = times.get(name, 0.0) + time.perf_counter() - started
+        peak_after[name] = _own_peak_rss_mb()
         return result
 
     started = time.perf_counter()
@@ -350,7 +359,8 @@ def inprocess(profile_path: str, store_url: str) -> dict[str, Any]:
     timed("render_notice", pipeline.render_notice, QUARTER, profile, store_url)
     ru = resource.getrusage(resource.RUSAGE_SELF)
     return {"wall_s": round(time.perf_counter() - started, 1), "stages_s": {k: round(v, 1) for k, v in times.items()},
-            "cpu_s": round(ru.ru_utime + ru.ru_stime, 1), "peak_rss_mb": ru.ru_maxrss // 1024}
+            "cpu_s": round(ru.ru_utime + ru.ru_stime, 1), "peak_rss_mb": _own_peak_rss_mb(),
+            "peak_rss_mb_after": peak_after}
 
 
 def run_inprocess(stack_env: dict[str, str], profile: str, store_url: str) -> dict[str, Any]:
@@ -504,6 +514,7 @@ def report(r: dict[str, Any]) -> None:
         print(f"  baseline, the same stages in one process: {b['wall_s'] / 60:.2f} min, {b['cpu_s']} CPU s, peak RSS "
               f"{b['peak_rss_mb']} MB; airflow_vs_inprocess: {r['run_s'] / b['wall_s']:.2f}x")
         print(f"    stages: {b['stages_s']}")
+        print(f"    peak RSS (MB) after each stage: {b['peak_rss_mb_after']}")
 
 
 def ok(r: dict[str, Any]) -> bool:
