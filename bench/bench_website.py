@@ -57,7 +57,7 @@ from sitefarm import AS_OF, Nginx, generate  # noqa: E402
 
 SIZES = {
     "probe": ([1000, 2000, 4000], [1000]),
-    "crawl": ([100, 200, 400], [60]),  # sites of PAGES pages each
+    "crawl": ([100, 400, 1000], [60]),  # sites of PAGES pages each; the largest is the whole farm
     "polite": ([30, 60, 120], [60]),  # pages per host, POLITE_HOSTS hosts
 }
 PAGES = 60

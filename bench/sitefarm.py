@@ -211,12 +211,14 @@ class _SiteWriter:
         self.spec = spec
         self.folder = folder
         self.rng = rng
-        self.sites = sites
         self.dead_share = dead_share
         self.bytes = 0
         self.pages = 0
         self.code = f"{rng.randint(1500000000, 1599999999)}"
         self.charset_label = rng.choice(["gb2312", "gbk"]) if spec.encoding == "gbk" else "utf-8"
+        # The footer is the template's: the same friend sites and drop-down on every page of the site.
+        self.friends = rng.sample(sites, min(3, len(sites)))
+        self.directory = rng.sample(sites, min(12, len(sites)))
 
     # files
     def write(self, path: str, text: str) -> None:
@@ -273,14 +275,12 @@ class _SiteWriter:
         )
 
     def footer(self) -> str:
-        friends = self.rng.sample(self.sites, min(3, len(self.sites)))
         links = [(f"http://{EXTERNAL_HOSTS[0]}/", "中国政府网"), (f"http://{EXTERNAL_HOSTS[1]}/", "内蒙古自治区人民政府")]
-        links += [(s.url, s.name) for s in friends]
+        links += [(s.url, s.name) for s in self.friends]
         if self.rng.random() < self.dead_share * 4:
             links.append((f"http://{DEAD_HOST}/", "原门户网站"))
         friend_html = "".join(f'<a href="{href}" target="_blank">{text}</a>' for href, text in links)
-        options = "".join(f'<option value="http://{s.host}/">{s.name}</option>'
-                          for s in self.rng.sample(self.sites, min(12, len(self.sites))))
+        options = "".join(f'<option value="http://{s.host}/">{s.name}</option>' for s in self.directory)
         return (
             f'<div class="friend-links"><span>友情链接：</span>{friend_html}\n'
             f'<select onchange="window.open(this.value)"><option>盟市旗县政府网站</option>{options}</select></div>\n'
