@@ -392,10 +392,11 @@ def _fewer_collections() -> Iterator[None]:
     is collected every 50,000 allocations: on the benchmark farm the collector's share of a crawl's CPU
     fell from about 8 % to under 3 %, for some more memory (93 against 76 MB a worker at 400 sites).
 
-    At the end the batch's own objects are collected in full (the frozen ones are not scanned): the
-    cycles a crawl leaves (tasks and the coroutines that hold them, exceptions and their frames) would
-    otherwise wait for an oldest-generation collection, and a process that runs batch after batch
-    (``airflow dags test``, the CLI) would grow by their size with every batch.
+    At the end the batch's own objects are collected in full (the frozen ones are not scanned). The
+    cycles a crawl leaves (the client's cache of link checks, their tasks and coroutines, which refer
+    back to the client; a few exceptions and their frames) would otherwise wait for an
+    oldest-generation collection, and a process that runs batch after batch (``airflow dags test``,
+    the CLI) would grow by their size with every batch.
     """
     threshold = gc.get_threshold()
     gc.freeze()
